@@ -1,0 +1,47 @@
+using System.IO.Pipelines;
+
+namespace FastAV.Live.Grpc.Wire;
+
+/// <summary>
+/// Writes length-prefixed messages to a pipe. One write at a time: a second write while one is
+/// pending throws, as the protocol's one-writer rule requires.
+/// </summary>
+internal sealed class MessageWriter(PipeWriter writer, int maxMessageSize, string? encoding)
+{
+    private int _writing;
+
+    public string? Encoding => encoding;
+
+    public async ValueTask WriteAsync<T>(T message, Func<T, byte[]> serialize, WriteOptions? options, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _writing, 1) == 1)
+        {
+            throw new InvalidOperationException("Only one write can be pending at a time.");
+        }
+
+        try
+        {
+            var payload = serialize(message);
+            if (payload.Length > maxMessageSize)
+            {
+                throw new RpcException(new Status(
+                    StatusCode.ResourceExhausted,
+                    $"Sending message exceeds the maximum configured message size ({payload.Length} > {maxMessageSize} bytes)."));
+            }
+
+            var compress = encoding is not null and not GrpcProtocol.IdentityEncoding
+                && (options?.Flags & WriteFlags.NoCompress) == 0;
+            if (compress)
+            {
+                payload = MessageCompression.Compress(encoding!, payload);
+            }
+
+            MessageFraming.WriteFrame(writer, payload, compress);
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
+        }
+    }
+}
