@@ -64,14 +64,15 @@ public sealed class ServerHostTests
     [Fact]
     public async Task Health_turns_not_serving_while_draining()
     {
-        await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Server:DrainDelay", "00:00:01"]);
+        await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Server:DrainDelay", "00:00:02"]);
         await app.StartAsync();
         using var channel = GrpcChannel.ForAddress(AddressOf(app));
         using var watch = channel.AsyncServerStreamingCall(Watch, default, new HealthCheckRequest());
         Assert.True(await watch.ResponseStream.MoveNext());
         Assert.Equal(ServingStatus.Serving, watch.ResponseStream.Current.Status);
 
-        var stopping = app.StopAsync();
+        // StopAsync runs the stopping callbacks (and so the drain delay) before it returns: start it elsewhere.
+        var stopping = Task.Run(() => app.StopAsync());
         Assert.True(await watch.ResponseStream.MoveNext());
         Assert.Equal(ServingStatus.NotServing, watch.ResponseStream.Current.Status);
         // Still answering during the drain delay, with the new status.
