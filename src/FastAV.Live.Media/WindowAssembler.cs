@@ -45,6 +45,7 @@ public sealed class WindowAssembler
         else if (builder is null)
         {
             Stats.EarlyFrameCount++;
+            return []; // rejected data must not move media time either
         }
         else if (!builder.TryAddFrame(frame))
         {
@@ -66,6 +67,7 @@ public sealed class WindowAssembler
         var first = (long)Math.Round((block.StartPtsMicroseconds - _origin.Value) * (double)_options.AudioSampleRate / 1_000_000);
         var samples = block.Samples;
         var i = 0L;
+        var acceptedEnd = long.MinValue;
         while (i < samples.LongLength)
         {
             var s = first + i;
@@ -79,6 +81,7 @@ public sealed class WindowAssembler
             else if (Open(index) is { } builder)
             {
                 Stats.DuplicateAudioSampleCount += builder.AddAudio(samples.AsSpan((int)i, (int)count), (int)offset);
+                acceptedEnd = block.StartPtsMicroseconds + ((i + count) * 1_000_000 / _options.AudioSampleRate);
             }
             else
             {
@@ -88,7 +91,7 @@ public sealed class WindowAssembler
             i += count;
         }
 
-        return Advance(block.EndPtsMicroseconds);
+        return acceptedEnd == long.MinValue ? [] : Advance(acceptedEnd);
     }
 
     /// <summary>End of stream: emits every open window (the last ones may be partial).</summary>
