@@ -138,7 +138,7 @@ static string Markdown(Dictionary<string, object> r, Dictionary<string, object> 
     "",
     $"Clip: {r["clip"]}; {r["frames"]} frames; {r["threads"]} decoder threads.",
     "",
-    "| pipeline | frames/s | ours ÷ ffmpeg time |",
+    "| pipeline | frames/s | ours ÷ ffmpeg (throughput) |",
     "|---|---|---|",
     $"| FastAV VideoDecoder → RGB24 → FrameSampler (2 fps) | {r["ours_decode_rgb_sample_fps"]} | — |",
     $"| `ffmpeg -threads N -f null` (decode only) | {r["ffmpeg_null_fps"]} | {r["ratio_vs_ffmpeg_null"]} |",
