@@ -3,7 +3,7 @@ using Google.Protobuf;
 using FastAV.Live.Grpc;
 using global::Grpc.Testing;
 
-namespace FastAV.Live.Benchmarks.Grpc;
+namespace FastAV.Live.Grpc.Benchmarks;
 
 /// <summary>The two workloads, run by the same client (our C# client) against any TestService server.</summary>
 internal static class GrpcBenchmark

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using FastAV.Live.Benchmarks.Grpc;
+using FastAV.Live.Grpc.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/grpc [-- --quick] [--out benchmarks/results]
 // Measures our server (InteropHost on our gRPC layer) and the grpcio reference server side by side,
