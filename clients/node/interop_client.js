@@ -400,4 +400,7 @@ async function main() {
   return failures ? 1 : 0;
 }
 
-main().then((code) => { process.exitCode = code; }, (e) => { console.error(e); process.exitCode = 1; });
+// Exit explicitly: after cancel_after_begin follows other calls on the same connection, grpc-js
+// keeps that connection's socket referenced even once every channel is closed (about 30 s).
+// stdout/stderr are synchronous for files and pipes on Linux, so no output is lost.
+main().then((code) => process.exit(code), (e) => { console.error(e); process.exit(1); });
