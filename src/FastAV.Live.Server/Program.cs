@@ -1,7 +1,24 @@
-using FastAV.Live.Grpc;
+using FastAV.Live.Server.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddGrpcServer();
-var app = builder.Build();
-app.UseGrpcServer();
-app.Run();
+// fastav [serve] [--urls http://127.0.0.1:50051] [--Server:CertificatePath cert.pfx] [--Grpc:MaxReceiveMessageSize N] ...
+var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
+if (verb != "serve")
+{
+    await Console.Error.WriteLineAsync($"fastav: unknown verb '{verb}'. Verbs available: serve.");
+    return 2;
+}
+
+WebApplication app;
+try
+{
+    app = ServerHost.Build(args.SkipWhile(a => a == "serve").ToArray());
+}
+catch (InvalidOperationException ex)
+{
+    // Bad configuration: one clear line naming the setting, not a stack trace.
+    await Console.Error.WriteLineAsync($"fastav: {ex.Message}");
+    return 2;
+}
+
+await app.RunAsync();
+return 0;

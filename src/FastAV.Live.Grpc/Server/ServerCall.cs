@@ -24,12 +24,12 @@ internal sealed class ServerCall : IDisposable
     private bool _headersSent;
     private bool _finished;
 
-    public ServerCall(HttpContext http, string methodName, GrpcServerOptions options, ILogger logger, string? requestEncoding, TimeSpan? timeout)
+    public ServerCall(HttpContext http, string methodName, GrpcServerOptions options, ILogger logger, string? requestEncoding, TimeSpan? timeout, CancellationToken serverShutdown)
     {
         _http = http;
         _options = options;
         _logger = logger;
-        _callCts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        _callCts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, serverShutdown);
         var deadline = timeout is { } t ? DateTime.UtcNow + t : DateTime.MaxValue;
         Context = new ServerCallContext(this, http, methodName, deadline, ReadRequestHeaders(http.Request.Headers), _callCts.Token);
         _reader = new MessageReader(http.Request.BodyReader, options.MaxReceiveMessageSize, requestEncoding, "request");
