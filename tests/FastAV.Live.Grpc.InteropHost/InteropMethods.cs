@@ -6,7 +6,9 @@ namespace FastAV.Live.Grpc.InteropHost;
 /// <summary>The methods of grpc.testing.TestService and grpc.testing.UnimplementedService, from test.proto's descriptors.</summary>
 public static class InteropMethods
 {
-    private static readonly ServiceDescriptor TestService = TestReflection.Descriptor.FindTypeByName<ServiceDescriptor>("TestService");
+    public static readonly ServiceDescriptor TestServiceDescriptor = TestReflection.Descriptor.FindTypeByName<ServiceDescriptor>("TestService");
+
+    private static readonly ServiceDescriptor TestService = TestServiceDescriptor;
     private static readonly ServiceDescriptor UnimplementedService = TestReflection.Descriptor.FindTypeByName<ServiceDescriptor>("UnimplementedService");
 
     public static readonly Method<Empty, Empty> EmptyCall = ProtoMethod.Create<Empty, Empty>(TestService, "EmptyCall");

@@ -1,4 +1,7 @@
 using System.Net;
+using FastAV.Live.Grpc.Health;
+using FastAV.Live.Grpc.Reflection;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,7 +12,7 @@ using Microsoft.Extensions.Logging;
 
 namespace FastAV.Live.Grpc.InteropHost;
 
-/// <summary>Kestrel on 127.0.0.1, h2c (HTTP/2 with prior knowledge), serving <see cref="InteropTestService"/>.</summary>
+/// <summary>Kestrel on 127.0.0.1, h2c (HTTP/2 with prior knowledge), serving <see cref="InteropTestService"/>, health and reflection.</summary>
 public static class InteropServer
 {
     /// <summary>Starts the server; port 0 picks a free one (read it from the returned app's <see cref="BoundPort"/>).</summary>
@@ -27,6 +30,11 @@ public static class InteropServer
         });
         builder.Services.AddGrpcServer(options => options.EnableDetailedErrors = true);
         builder.Services.AddGrpcService<InteropTestService>();
+        // Health and reflection as a production server has them, so probes and reflection tools work here too.
+        var health = new HealthService();
+        health.SetStatus(InteropMethods.TestServiceDescriptor.FullName, ServingStatus.Serving);
+        builder.Services.AddSingleton<IGrpcService>(health);
+        builder.Services.AddSingleton<IGrpcService>(new ReflectionService([InteropMethods.TestServiceDescriptor]));
         var app = builder.Build();
         app.UseGrpcServer();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
