@@ -54,9 +54,12 @@ internal sealed class ServerCall : IDisposable
         {
             return await _reader.ReadAsync(marshaller.Deserializer, linked.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException && _callCts.IsCancellationRequested)
+        catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
         {
-            throw new OperationCanceledException("The call was canceled.", ex, _callCts.Token);
+            // Kestrel fails the body read ("The client reset the request stream") before RequestAborted
+            // fires: the client is gone either way, so this is a cancellation, not a handler failure.
+            await _callCts.CancelAsync().ConfigureAwait(false);
+            throw new OperationCanceledException("The call was canceled by the client.", ex, _callCts.Token);
         }
     }
 
