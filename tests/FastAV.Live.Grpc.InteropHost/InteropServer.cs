@@ -26,7 +26,7 @@ public static class InteropServer
         {
             // Without TLS, Kestrel speaks HTTP/2 only on an HTTP/2-only endpoint (no h2c upgrade).
             kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2);
-            kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
+            GrpcKestrelLimits.Apply(kestrel.Limits);
         });
         builder.Services.AddGrpcServer(options => options.EnableDetailedErrors = true);
         builder.Services.AddGrpcService<InteropTestService>();

@@ -96,7 +96,7 @@ internal sealed class ServerCall : IDisposable
             }
 
             _callCts.Token.ThrowIfCancellationRequested();
-            await SendHeadersCoreAsync(null).ConfigureAwait(false);
+            await SendHeadersCoreAsync(null, flush: false).ConfigureAwait(false);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _callCts.Token);
             await _writer!.WriteAsync(message, marshaller.Serializer, Context.WriteOptions, linked.Token).ConfigureAwait(false);
         }
@@ -121,7 +121,7 @@ internal sealed class ServerCall : IDisposable
                 throw new InvalidOperationException("Response headers can only be sent once per call.");
             }
 
-            await SendHeadersCoreAsync(headers).ConfigureAwait(false);
+            await SendHeadersCoreAsync(headers, flush: true).ConfigureAwait(false);
         }
         finally
         {
@@ -180,7 +180,8 @@ internal sealed class ServerCall : IDisposable
         }
     }
 
-    private async Task SendHeadersCoreAsync(Metadata? headers)
+    /// <summary>Sets the response headers; sends them now only when asked (otherwise they leave with the first message).</summary>
+    private async Task SendHeadersCoreAsync(Metadata? headers, bool flush)
     {
         if (_headersSent)
         {
@@ -204,8 +205,11 @@ internal sealed class ServerCall : IDisposable
             AppendMetadata(response.Headers, headers);
         }
 
-        await response.StartAsync(_callCts.Token).ConfigureAwait(false);
-        await response.BodyWriter.FlushAsync(_callCts.Token).ConfigureAwait(false);
+        if (flush)
+        {
+            await response.StartAsync(_callCts.Token).ConfigureAwait(false);
+            await response.BodyWriter.FlushAsync(_callCts.Token).ConfigureAwait(false);
+        }
     }
 
     private async Task FinishCoreAsync(Status status, Metadata trailers)
