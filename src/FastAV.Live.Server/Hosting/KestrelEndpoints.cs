@@ -1,0 +1,61 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace FastAV.Live.Server.Hosting;
+
+/// <summary>Turns <see cref="ServerOptions"/> into Kestrel listeners.</summary>
+public static class KestrelEndpoints
+{
+    public static void Configure(KestrelServerOptions kestrel, ServerOptions options)
+    {
+        options.Validate();
+        X509Certificate2? certificate = null;
+        foreach (var url in options.ParseUrls())
+        {
+            var tls = url.Scheme == "https";
+            if (tls)
+            {
+                certificate ??= LoadCertificate(options);
+            }
+
+            void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen)
+            {
+                // Kestrel speaks HTTP/2 without TLS only with prior knowledge, on an HTTP/2-only endpoint.
+                listen.Protocols = tls ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http2;
+                if (tls)
+                {
+                    listen.UseHttps(certificate!);
+                }
+            }
+
+            if (url.Host is "localhost")
+            {
+                kestrel.ListenLocalhost(url.Port, Listen);
+            }
+            else if (url.Host is "0.0.0.0")
+            {
+                kestrel.ListenAnyIP(url.Port, Listen);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Parse(url.Host.Trim('[', ']')), url.Port, Listen);
+            }
+        }
+
+        kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
+        kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(60);
+        kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(30);
+    }
+
+    private static X509Certificate2 LoadCertificate(ServerOptions options)
+    {
+        var path = options.CertificatePath!;
+        if (options.CertificateKeyPath is not null)
+        {
+            return X509Certificate2.CreateFromPemFile(path, options.CertificateKeyPath);
+        }
+
+        return X509CertificateLoader.LoadPkcs12FromFile(path, options.CertificatePassword);
+    }
+}

@@ -1,0 +1,67 @@
+namespace FastAV.Live.Server.Hosting;
+
+/// <summary>Where and how the server listens (configuration section "Server", plus the standard "urls" key).</summary>
+public sealed class ServerOptions
+{
+    public const string SectionName = "Server";
+
+    /// <summary>Listen addresses, ';'-separated. http:// is HTTP/2 cleartext (h2c, prior knowledge); https:// is TLS with HTTP/2 and HTTP/1.1 by ALPN.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:50051";
+
+    /// <summary>PFX (PKCS#12) or PEM certificate for https:// addresses.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>PEM private key, when <see cref="CertificatePath"/> is a PEM certificate.</summary>
+    public string? CertificateKeyPath { get; set; }
+
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>After a stop signal, how long health reports NOT_SERVING while calls are still accepted (lets load balancers move away).</summary>
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>How long in-flight calls may run after the listeners close before they are aborted.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Throws with a message naming the bad setting.</summary>
+    public void Validate()
+    {
+        var urls = ParseUrls();
+        if (urls.Count == 0)
+        {
+            throw new InvalidOperationException("Server:Urls (or --urls) names no address.");
+        }
+
+        if (urls.Any(u => u.Scheme == "https") && string.IsNullOrEmpty(CertificatePath))
+        {
+            throw new InvalidOperationException("An https:// address needs Server:CertificatePath.");
+        }
+
+        if (CertificatePath is not null && !File.Exists(CertificatePath))
+        {
+            throw new InvalidOperationException($"Server:CertificatePath '{CertificatePath}' does not exist.");
+        }
+
+        if (DrainDelay < TimeSpan.Zero || ShutdownTimeout < TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Server:DrainDelay and Server:ShutdownTimeout must not be negative.");
+        }
+    }
+
+    public IReadOnlyList<Uri> ParseUrls()
+    {
+        var result = new List<Uri>();
+        foreach (var part in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // "*" and "+" mean any address, as in ASP.NET Core.
+            var normalized = part.Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal);
+            if (!Uri.TryCreate(normalized, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.IsDefaultPort && !part.Contains(':', StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"Listen address '{part}' is not an http:// or https:// URL with a port.");
+            }
+
+            result.Add(uri);
+        }
+
+        return result;
+    }
+}
