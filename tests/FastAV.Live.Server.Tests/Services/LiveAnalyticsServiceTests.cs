@@ -120,7 +120,8 @@ public sealed class LiveAnalyticsServiceTests
         Assert.True(await call.ResponseStream.MoveNext());
         Assert.Equal(10U, call.ResponseStream.Current.Accepted.StatsIntervalMs);
         var periodic = new List<StreamStats>();
-        while (periodic.Count < 3 && await call.ResponseStream.MoveNext())
+        // Three ticks at least, and until one has counted the frame (no assumption about timing).
+        while ((periodic.Count < 3 || periodic[^1].VideoFramesAccepted == 0) && await call.ResponseStream.MoveNext())
         {
             periodic.Add(call.ResponseStream.Current.Stats);
         }
@@ -160,6 +161,8 @@ public sealed class LiveAnalyticsServiceTests
         {
             o.MaxVideoPayloadBytes = 1024;
             o.MaxWarningsPerStatsInterval = 5;
+            o.StatsInterval = TimeSpan.Zero;   // no timer resetting the warning budget mid-test
+            o.StatsEveryMessages = 1_000_000;
         });
         using var channel = server.CreateChannel();
         var random = new Random(7);
