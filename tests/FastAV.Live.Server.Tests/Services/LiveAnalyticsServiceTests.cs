@@ -198,6 +198,31 @@ public sealed class LiveAnalyticsServiceTests
     }
 
     [Fact]
+    public async Task Garbage_protobuf_after_open_ends_the_call_and_frees_the_stream_id()
+    {
+        await using var server = await LiveServer.StartAsync();
+        using var channel = server.CreateChannel();
+        var raw = new Method<byte[], StreamResponse>(
+            MethodType.DuplexStreaming, LiveAnalyticsService.StreamMethod.ServiceName, "Stream",
+            new Marshaller<byte[]>(b => b, s => System.Buffers.BuffersExtensions.ToArray(s)), LiveAnalyticsService.StreamMethod.ResponseMarshaller);
+        using var call = channel.AsyncDuplexStreamingCall(raw, new CallOptions(Deadline: DateTime.UtcNow + Patience));
+        await call.RequestStream.WriteAsync(StreamMessages.OpenRequest("junk").ToByteArray());
+        Assert.True(await call.ResponseStream.MoveNext());
+        Assert.Equal("junk", call.ResponseStream.Current.Accepted.StreamId);
+        await call.RequestStream.WriteAsync([0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]);   // length varint overflows
+        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await call.ResponseStream.MoveNext())
+            {
+            }
+        });
+        Assert.Equal(StatusCode.Internal, ex.StatusCode);   // as grpc-dotnet: a request that fails to deserialize
+        Assert.Null(server.Registry.Find("junk"));
+        var again = await RunToEndAsync(channel, [StreamMessages.OpenRequest("junk")]);
+        Assert.Equal(StatusCode.OK, again.Status.StatusCode);
+    }
+
+    [Fact]
     public async Task List_pages_through_streams_in_id_order()
     {
         await using var server = await LiveServer.StartAsync();
