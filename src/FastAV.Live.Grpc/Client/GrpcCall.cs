@@ -58,7 +58,8 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         {
             var payload = _method.RequestMarshaller.Serializer(request);
             CheckSendSize(payload.Length);
-            var compress = _requestEncoding != GrpcProtocol.IdentityEncoding && (_options.WriteOptions?.Flags & WriteFlags.NoCompress) == 0;
+            var noCompress = _options.WriteOptions is { } writeOptions && (writeOptions.Flags & WriteFlags.NoCompress) != 0;
+            var compress = _requestEncoding != GrpcProtocol.IdentityEncoding && !noCompress;
             frame = MessageFraming.Frame(compress ? MessageCompression.Compress(_requestEncoding, payload) : payload, compress);
         }
         catch (RpcException ex)

@@ -24,12 +24,12 @@ internal sealed class ServerCall : IDisposable
     private bool _headersSent;
     private bool _finished;
 
-    public ServerCall(HttpContext http, string methodName, GrpcServerOptions options, ILogger logger, string? requestEncoding, TimeSpan? timeout)
+    public ServerCall(HttpContext http, string methodName, GrpcServerOptions options, ILogger logger, string? requestEncoding, TimeSpan? timeout, CancellationToken serverShutdown)
     {
         _http = http;
         _options = options;
         _logger = logger;
-        _callCts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        _callCts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, serverShutdown);
         var deadline = timeout is { } t ? DateTime.UtcNow + t : DateTime.MaxValue;
         Context = new ServerCallContext(this, http, methodName, deadline, ReadRequestHeaders(http.Request.Headers), _callCts.Token);
         _reader = new MessageReader(http.Request.BodyReader, options.MaxReceiveMessageSize, requestEncoding, "request");
@@ -54,9 +54,12 @@ internal sealed class ServerCall : IDisposable
         {
             return await _reader.ReadAsync(marshaller.Deserializer, linked.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException && _callCts.IsCancellationRequested)
+        catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
         {
-            throw new OperationCanceledException("The call was canceled.", ex, _callCts.Token);
+            // Kestrel fails the body read ("The client reset the request stream") before RequestAborted
+            // fires: the client is gone either way, so this is a cancellation, not a handler failure.
+            await _callCts.CancelAsync().ConfigureAwait(false);
+            throw new OperationCanceledException("The call was canceled by the client.", ex, _callCts.Token);
         }
     }
 
