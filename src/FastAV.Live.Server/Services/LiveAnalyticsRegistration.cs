@@ -24,4 +24,20 @@ public static class LiveAnalyticsRegistration
         services.AddGrpcService<LiveAnalyticsService>();
         return services;
     }
+
+    /// <summary>
+    /// Validates the LiveAnalytics options now (after Build, before Run) so a bad setting stops start-up with
+    /// an <see cref="InvalidOperationException"/> whose message names every bad key.
+    /// </summary>
+    public static void ValidateLiveAnalyticsOptions(this IServiceProvider services)
+    {
+        try
+        {
+            _ = services.GetRequiredService<IOptions<LiveAnalyticsOptions>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new InvalidOperationException(string.Join(" ", ex.Failures), ex);
+        }
+    }
 }

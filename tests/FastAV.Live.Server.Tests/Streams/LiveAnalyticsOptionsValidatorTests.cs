@@ -1,4 +1,7 @@
+using FastAV.Live.Server.Services;
 using FastAV.Live.Server.Streams;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FastAV.Live.Server.Tests.Streams;
 
@@ -37,6 +40,20 @@ public sealed class LiveAnalyticsOptionsValidatorTests
 
     [Fact]
     public void Defaults_are_valid() => Assert.True(Validator.Validate(null, new LiveAnalyticsOptions()).Succeeded);
+
+    [Fact]
+    public void Eager_validation_throws_invalid_operation_naming_every_bad_key()
+    {
+        var services = new ServiceCollection();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["LiveAnalytics:MaxConcurrentStreams"] = "0", ["LiveAnalytics:DefaultWindowMs"] = "5" })
+            .Build();
+        services.AddLiveAnalytics(configuration);
+        using var provider = services.BuildServiceProvider();
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.ValidateLiveAnalyticsOptions());
+        Assert.Contains("LiveAnalytics:MaxConcurrentStreams must be in [1, 1000000], got 0.", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("LiveAnalytics:DefaultWindowMs must be in [100, 10000], got 5.", ex.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task A_host_with_bad_options_does_not_start()
