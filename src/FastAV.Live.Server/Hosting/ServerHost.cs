@@ -1,6 +1,8 @@
+using FastAV.Live.Contracts.V1;
 using FastAV.Live.Grpc;
 using FastAV.Live.Grpc.Health;
 using FastAV.Live.Grpc.Reflection;
+using FastAV.Live.Server.Services;
 using Grpc.Health.V1;
 
 namespace FastAV.Live.Server.Hosting;
@@ -34,10 +36,14 @@ public static class ServerHost
         var health = new HealthService();
         builder.Services.AddSingleton(health);
         builder.Services.AddSingleton<IGrpcService>(health);
-        builder.Services.AddSingleton<IGrpcService>(new ReflectionService([HealthReflection.Descriptor.Services[0]]));
+        builder.Services.AddLiveAnalytics(builder.Configuration);
+        health.SetStatus(LiveReflection.Descriptor.Services[0].FullName, HealthCheckResponse.Types.ServingStatus.Serving);
+        builder.Services.AddSingleton<IGrpcService>(
+            new ReflectionService([HealthReflection.Descriptor.Services[0], LiveReflection.Descriptor.Services[0]]));
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.Services.ValidateLiveAnalyticsOptions();
         app.UseGrpcServer();
 
         // Draining: health turns NOT_SERVING first, so probes and load balancers move away while calls are
