@@ -12,17 +12,22 @@ public static class ServerHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // --urls is accepted as ASP.NET Core users expect, but the listeners come from ServerOptions alone
+        // (Kestrel would otherwise warn that its endpoints override the "urls" setting).
+        args = args.Select(a => a switch
+        {
+            "--urls" => "--Server:Urls",
+            _ when a.StartsWith("--urls=", StringComparison.Ordinal) => "--Server:Urls=" + a["--urls=".Length..],
+            _ => a,
+        }).ToArray();
         var builder = WebApplication.CreateSlimBuilder(args);
 
         // Options: bound from configuration (appsettings, FASTAV_ environment variables, command line) and validated now.
         builder.Configuration.AddEnvironmentVariables("FASTAV_");
         var serverOptions = builder.Configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
-        if (builder.Configuration["urls"] is { Length: > 0 } urls)
-        {
-            serverOptions.Urls = urls;
-        }
-
         serverOptions.Validate();
+
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(serverOptions);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = serverOptions.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel => KestrelEndpoints.Configure(kestrel, serverOptions));
