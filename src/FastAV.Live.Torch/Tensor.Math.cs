@@ -33,6 +33,15 @@ public sealed partial class Tensor
     public Tensor Gt(double other) => Binary(BinaryOp.Gt, other);
     public Tensor Ge(double other) => Binary(BinaryOp.Ge, other);
 
+    // Integer scalars keep integer tensors integral (PyTorch's promotion: int64 * 2 -> int64).
+    public Tensor Add(long other) => Binary(BinaryOp.Add, other);
+    public Tensor Sub(long other) => Binary(BinaryOp.Sub, other);
+    public Tensor Mul(long other) => Binary(BinaryOp.Mul, other);
+    public Tensor Div(long other) => Binary(BinaryOp.Div, other);
+    public Tensor Eq(long other) => Binary(BinaryOp.Eq, other);
+    public Tensor Lt(long other) => Binary(BinaryOp.Lt, other);
+    public Tensor Gt(long other) => Binary(BinaryOp.Gt, other);
+
     public Tensor Add_(Tensor other) => BinaryInPlace(BinaryOp.Add, other);
     public Tensor Sub_(Tensor other) => BinaryInPlace(BinaryOp.Sub, other);
     public Tensor Mul_(Tensor other) => BinaryInPlace(BinaryOp.Mul, other);
@@ -83,6 +92,10 @@ public sealed partial class Tensor
     public static Tensor operator -(Tensor a, double b) => NotNull(a).Sub(b);
     public static Tensor operator *(Tensor a, double b) => NotNull(a).Mul(b);
     public static Tensor operator /(Tensor a, double b) => NotNull(a).Div(b);
+    public static Tensor operator +(Tensor a, long b) => NotNull(a).Add(b);
+    public static Tensor operator -(Tensor a, long b) => NotNull(a).Sub(b);
+    public static Tensor operator *(Tensor a, long b) => NotNull(a).Mul(b);
+    public static Tensor operator /(Tensor a, long b) => NotNull(a).Div(b);
     public static Tensor operator -(Tensor a) => NotNull(a).Neg();
 
     private static Tensor NotNull(Tensor a)
@@ -98,6 +111,8 @@ public sealed partial class Tensor
     }
 
     private Tensor Binary(BinaryOp op, double other) => From(TorchNative.fat_binary_scalar((int)op, Handle, other));
+
+    private Tensor Binary(BinaryOp op, long other) => From(TorchNative.fat_binary_scalar_i64((int)op, Handle, other));
 
     private Tensor BinaryInPlace(BinaryOp op, Tensor other)
     {

@@ -100,6 +100,7 @@ internal static unsafe partial class TorchNative
 
     [LibraryImport(Library)] internal static partial IntPtr fat_binary(int op, TensorHandle a, TensorHandle b);
     [LibraryImport(Library)] internal static partial IntPtr fat_binary_scalar(int op, TensorHandle a, double b);
+    [LibraryImport(Library)] internal static partial IntPtr fat_binary_scalar_i64(int op, TensorHandle a, long b);
     [LibraryImport(Library)] internal static partial int fat_binary_(int op, TensorHandle a, TensorHandle b);
     [LibraryImport(Library)] internal static partial IntPtr fat_unary(int op, TensorHandle t);
     [LibraryImport(Library)] internal static partial IntPtr fat_clamp(TensorHandle t, double min, double max);

@@ -110,7 +110,10 @@ enum fat_unary_op { FAT_NEG = 0, FAT_ABS = 1, FAT_SQRT = 2, FAT_RSQRT = 3, FAT_E
                     FAT_SIGMOID = 7, FAT_SILU = 8, FAT_GELU = 9, FAT_GELU_TANH = 10, FAT_RELU = 11, FAT_SIN = 12,
                     FAT_COS = 13, FAT_LOGICAL_NOT = 14, FAT_RECIPROCAL = 15 };
 FAT_API fat_tensor* fat_binary(int32_t op, const fat_tensor* a, const fat_tensor* b);
+/* The scalar's kind matters for type promotion, as in PyTorch: int64_tensor * 2 stays int64,
+ * int64_tensor * 2.0 becomes float32. */
 FAT_API fat_tensor* fat_binary_scalar(int32_t op, const fat_tensor* a, double b);
+FAT_API fat_tensor* fat_binary_scalar_i64(int32_t op, const fat_tensor* a, int64_t b);
 FAT_API int32_t fat_binary_(int32_t op, fat_tensor* a, const fat_tensor* b);
 FAT_API fat_tensor* fat_unary(int32_t op, const fat_tensor* t);
 FAT_API fat_tensor* fat_clamp(const fat_tensor* t, double min, double max);

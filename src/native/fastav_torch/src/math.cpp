@@ -77,6 +77,7 @@ extern "C" {
 
 fat_tensor* fat_binary(int32_t op, const fat_tensor* a, const fat_tensor* b) { FAT_TENSOR(binary(op, fat::ref(a), fat::ref(b))) }
 fat_tensor* fat_binary_scalar(int32_t op, const fat_tensor* a, double b) { FAT_TENSOR(binary_scalar(op, fat::ref(a), b)) }
+fat_tensor* fat_binary_scalar_i64(int32_t op, const fat_tensor* a, int64_t b) { FAT_TENSOR(binary_scalar(op, fat::ref(a), b)) }
 int32_t fat_binary_(int32_t op, fat_tensor* a, const fat_tensor* b) {
   FAT_STATUS(at::Tensor d = fat::ref(a); binary_inplace(op, d, fat::ref(b)))
 }
