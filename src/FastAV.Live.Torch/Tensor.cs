@@ -182,7 +182,11 @@ public sealed unsafe partial class Tensor : IDisposable
         return this;
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        _handle.Dispose();
+        Scope?.Forget(this);
+    }
 
     public override string ToString() =>
         IsDisposed

@@ -78,6 +78,19 @@ public sealed class TensorScope : IDisposable
         _tensors.Clear();
     }
 
+    /// <summary>
+    /// Drops a tensor disposed by hand if it is the newest one (create-use-dispose loops inside a
+    /// long scope then keep the list short); others stay listed, disposing them again is a no-op.
+    /// </summary>
+    internal void Forget(Tensor tensor)
+    {
+        if (!_disposed && _tensors.Count > 0 && ReferenceEquals(_tensors[^1], tensor))
+        {
+            _tensors.RemoveAt(_tensors.Count - 1);
+            tensor.Scope = null;
+        }
+    }
+
     internal void Add(Tensor tensor)
     {
         _tensors.Add(tensor);

@@ -39,6 +39,23 @@ public sealed class TensorLifetimeTests
     }
 
     [Fact]
+    public void DisposingTheNewestTensorByHandKeepsTheScopeShort()
+    {
+        using var scope = new TensorScope();
+        var kept = Torch.Ones([2]);
+        for (var i = 0; i < 1000; i++)
+        {
+            using var t = kept.Add(1);
+        }
+
+        Assert.Equal(1, scope.Count);
+        var a = Torch.Ones([1]);
+        _ = Torch.Ones([1]);
+        a.Dispose(); // not the newest: stays listed, disposed once more at the end (a no-op)
+        Assert.Equal(3, scope.Count);
+    }
+
+    [Fact]
     public void MoveToOuterRejectsForeignTensors()
     {
         using var outside = new TensorScope();
