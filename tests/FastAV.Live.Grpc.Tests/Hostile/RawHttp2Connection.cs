@@ -1,0 +1,568 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Text;
+
+namespace FastAV.Live.Grpc.Tests.Hostile;
+
+/// <summary>
+/// A minimal HTTP/2 client over one TCP connection, for sending what a well-behaved client never would.
+/// In frame mode it speaks the preface and SETTINGS, answers SETTINGS and PING, honours the server's
+/// flow-control windows when sending DATA and keeps its own receive window open, decodes the server's
+/// header blocks with a full HPACK decoder, and routes every frame to its <see cref="RawHttp2Stream"/>.
+/// In raw mode (<see cref="ConnectRawAsync"/>) it sends nothing by itself and just collects what comes back.
+/// </summary>
+public sealed class RawHttp2Connection : IAsyncDisposable
+{
+    private const int DefaultWindow = 65_535;
+    private const int MaxWindow = int.MaxValue;
+    private const int LocalMaxFrameSize = 16_384;
+    private const int LocalHeaderTableSize = 4_096;
+    private const ushort SettingsHeaderTableSize = 0x1;
+    private const ushort SettingsEnablePush = 0x2;
+    private const ushort SettingsInitialWindowSize = 0x4;
+    private const ushort SettingsMaxFrameSize = 0x5;
+
+    private readonly Socket _socket;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly HpackDecoder _decoder = new(LocalHeaderTableSize);
+    private readonly Dictionary<int, RawHttp2Stream> _streams = [];
+    private readonly Lock _sync = new();
+    private readonly TaskCompletionSource _serverSettings = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly MemoryStream _rawReceived = new();
+    private readonly bool _frameMode;
+    private TaskCompletionSource _windowChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _readLoop = Task.CompletedTask;
+    private int _nextStreamId = 1;
+    private long _connectionSendWindow = DefaultWindow;
+    private long _peerInitialWindow = DefaultWindow;
+    private int _peerMaxFrameSize = 16_384;
+    private long _receivedSinceWindowUpdate;
+    private MemoryStream? _pendingHeaderBlock;
+    private int _pendingHeaderStreamId;
+    private bool _pendingHeaderEndStream;
+
+    private RawHttp2Connection(Socket socket, bool frameMode)
+    {
+        _socket = socket;
+        _frameMode = frameMode;
+    }
+
+    /// <summary>The client connection preface (RFC 7540 §3.5).</summary>
+    public static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
+
+    /// <summary>Ends when the server closes the connection (or it breaks).</summary>
+    public Task Closed => _closed.Task;
+
+    public RawHttp2GoAway? GoAway { get; private set; }
+
+    /// <summary>Set when the server sent something this client could not parse as HTTP/2.</summary>
+    public string? ProtocolViolation { get; private set; }
+
+    public int SettingsAcksReceived { get; private set; }
+
+    public int PingAcksReceived { get; private set; }
+
+    /// <summary>Everything received, in raw mode.</summary>
+    public byte[] RawReceived
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _rawReceived.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Connects, sends the preface and SETTINGS, opens the receive window, and waits for the server's SETTINGS.</summary>
+    public static async Task<RawHttp2Connection> ConnectAsync(Uri address, CancellationToken cancellationToken)
+    {
+        var connection = new RawHttp2Connection(await OpenSocketAsync(address, cancellationToken).ConfigureAwait(false), frameMode: true);
+        connection._readLoop = Task.Run(connection.ReadFramesAsync, CancellationToken.None);
+        var opening = new List<byte>(Preface.ToArray());
+        opening.AddRange(Http2Frame.Settings(
+            (SettingsHeaderTableSize, LocalHeaderTableSize), (SettingsEnablePush, 0), (SettingsInitialWindowSize, MaxWindow)).ToBytes());
+        opening.AddRange(Http2Frame.WindowUpdate(0, MaxWindow - DefaultWindow).ToBytes());
+        await connection.SendRawAsync(opening.ToArray()).ConfigureAwait(false);
+        await connection._serverSettings.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    /// <summary>Connects and sends nothing; what the server sends back is collected in <see cref="RawReceived"/>.</summary>
+    public static async Task<RawHttp2Connection> ConnectRawAsync(Uri address, CancellationToken cancellationToken)
+    {
+        var connection = new RawHttp2Connection(await OpenSocketAsync(address, cancellationToken).ConfigureAwait(false), frameMode: false);
+        connection._readLoop = Task.Run(connection.ReadRawAsync, CancellationToken.None);
+        return connection;
+    }
+
+    /// <summary>Opens a stream with one HEADERS frame (END_HEADERS; END_STREAM when asked).</summary>
+    public async Task<RawHttp2Stream> StartStreamAsync(IEnumerable<KeyValuePair<string, string>> headers, bool endStream)
+    {
+        var block = HpackEncoder.Encode(headers);
+        if (block.Length > _peerMaxFrameSize)
+        {
+            throw new ArgumentException($"A header block of {block.Length} bytes needs CONTINUATION frames, which this client does not send.", nameof(headers));
+        }
+
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            RawHttp2Stream stream;
+            lock (_sync)
+            {
+                stream = new RawHttp2Stream(_nextStreamId, _peerInitialWindow);
+                _streams.Add(stream.Id, stream);
+                _nextStreamId += 2;
+            }
+
+            var flags = (byte)(Http2Frame.EndHeaders | (endStream ? Http2Frame.EndStream : 0));
+            await WriteCoreAsync(new Http2Frame(Http2FrameType.Headers, flags, stream.Id, block).ToBytes()).ConfigureAwait(false);
+            return stream;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Sends DATA on a stream, split into frames of at most <paramref name="maxFrameSize"/> bytes (and the
+    /// server's limit), waiting for window when the server's flow control asks for it.
+    /// </summary>
+    public async Task SendDataAsync(RawHttp2Stream stream, ReadOnlyMemory<byte> data, bool endStream, int maxFrameSize = int.MaxValue)
+    {
+        var offset = 0;
+        do
+        {
+            var chunk = await ReserveWindowAsync(stream, Math.Min(data.Length - offset, maxFrameSize)).ConfigureAwait(false);
+            var last = offset + chunk == data.Length;
+            var flags = last && endStream ? Http2Frame.EndStream : (byte)0;
+            await SendFrameAsync(new Http2Frame(Http2FrameType.Data, flags, stream.Id, data.Slice(offset, chunk).ToArray())).ConfigureAwait(false);
+            offset += chunk;
+        }
+        while (offset < data.Length);
+    }
+
+    public Task SendResetAsync(int streamId, Http2ErrorCode code) => SendFrameAsync(Http2Frame.RstStream(streamId, code));
+
+    public Task SendPingAsync(long opaque)
+    {
+        var payload = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(payload, opaque);
+        return SendFrameAsync(new Http2Frame(Http2FrameType.Ping, 0, 0, payload));
+    }
+
+    public Task SendFrameAsync(Http2Frame frame) => SendRawAsync(frame.ToBytes());
+
+    /// <summary>Writes bytes as they are: half frames, garbage, anything.</summary>
+    public async Task SendRawAsync(ReadOnlyMemory<byte> bytes)
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await WriteCoreAsync(bytes).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Drops the TCP connection at once (RST, no GOAWAY), whatever is half-sent.</summary>
+    public void Abort()
+    {
+        _socket.LingerState = new LingerOption(true, 0);
+        _socket.Close();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // already reset by the peer
+        }
+        catch (ObjectDisposedException)
+        {
+            // already aborted
+        }
+
+        _socket.Close();
+        await _readLoop.ConfigureAwait(false);
+        _writeLock.Dispose();
+    }
+
+    private static async Task<Socket> OpenSocketAsync(Uri address, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(address.Host, address.Port, cancellationToken).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task WriteCoreAsync(ReadOnlyMemory<byte> bytes)
+    {
+        var sent = 0;
+        while (sent < bytes.Length)
+        {
+            sent += await _socket.SendAsync(bytes[sent..], SocketFlags.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Takes up to <paramref name="wanted"/> bytes of send window (connection and stream); 0 only when 0 was wanted.</summary>
+    private async Task<int> ReserveWindowAsync(RawHttp2Stream stream, int wanted)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_sync)
+            {
+                var allowed = (int)Math.Min(Math.Min(wanted, _peerMaxFrameSize), Math.Min(_connectionSendWindow, stream.SendWindow));
+                if (allowed > 0 || wanted == 0)
+                {
+                    _connectionSendWindow -= allowed;
+                    stream.SendWindow -= allowed;
+                    return allowed;
+                }
+
+                if (_closed.Task.IsCompleted || stream.Completion.IsCompleted)
+                {
+                    throw new IOException($"Stream {stream.Id} can't send: no window left and the stream or connection has ended.");
+                }
+
+                changed = _windowChanged.Task;
+            }
+
+            await Task.WhenAny(changed, _closed.Task, stream.Completion).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadRawAsync()
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await _socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false)) > 0)
+            {
+                lock (_sync)
+                {
+                    _rawReceived.Write(buffer, 0, read);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // reset by the peer, or aborted by us: the connection is over either way
+        }
+        finally
+        {
+            _closed.TrySetResult();
+        }
+    }
+
+    private async Task ReadFramesAsync()
+    {
+        var header = new byte[Http2Frame.HeaderSize];
+        try
+        {
+            while (await ReadExactAsync(header).ConfigureAwait(false))
+            {
+                var length = (header[0] << 16) | (header[1] << 8) | header[2];
+                var streamId = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(5)) & int.MaxValue;
+                if (length > LocalMaxFrameSize)
+                {
+                    ProtocolViolation = $"Frame of {length} bytes exceeds SETTINGS_MAX_FRAME_SIZE {LocalMaxFrameSize}.";
+                    break;
+                }
+
+                var payload = new byte[length];
+                if (!await ReadExactAsync(payload).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                Dispatch(new Http2Frame((Http2FrameType)header[3], header[4], streamId, payload));
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // reset by the peer, or aborted by us
+        }
+        catch (InvalidDataException ex)
+        {
+            ProtocolViolation = ex.Message;
+        }
+        finally
+        {
+            MarkClosed();
+        }
+    }
+
+    private async Task<bool> ReadExactAsync(Memory<byte> buffer)
+    {
+        var filled = 0;
+        while (filled < buffer.Length)
+        {
+            var read = await _socket.ReceiveAsync(buffer[filled..], SocketFlags.None).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return false;
+            }
+
+            filled += read;
+        }
+
+        return true;
+    }
+
+    private void Dispatch(Http2Frame frame)
+    {
+        if (_pendingHeaderBlock is not null && frame.Type != Http2FrameType.Continuation)
+        {
+            throw new InvalidDataException($"Expected CONTINUATION on stream {_pendingHeaderStreamId}, got {frame.Type}.");
+        }
+
+        switch (frame.Type)
+        {
+            case Http2FrameType.Settings:
+                OnSettings(frame);
+                break;
+            case Http2FrameType.Ping:
+                if (frame.HasFlag(Http2Frame.Ack))
+                {
+                    PingAcksReceived++;
+                }
+                else
+                {
+                    SendInBackground(new Http2Frame(Http2FrameType.Ping, Http2Frame.Ack, 0, frame.Payload));
+                }
+
+                break;
+            case Http2FrameType.WindowUpdate:
+                OnWindowUpdate(frame);
+                break;
+            case Http2FrameType.Headers:
+                OnHeaders(frame);
+                break;
+            case Http2FrameType.Continuation:
+                OnContinuation(frame);
+                break;
+            case Http2FrameType.Data:
+                OnData(frame);
+                break;
+            case Http2FrameType.RstStream:
+                FindStream(frame.StreamId)?.OnReset((Http2ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(frame.Payload));
+                break;
+            case Http2FrameType.GoAway:
+                OnGoAway(frame);
+                break;
+            case Http2FrameType.PushPromise:
+                throw new InvalidDataException("PUSH_PROMISE received although SETTINGS_ENABLE_PUSH is 0.");
+            default:
+                break; // PRIORITY and unknown types are ignored (RFC 7540 §4.1, §5.5)
+        }
+    }
+
+    private void OnSettings(Http2Frame frame)
+    {
+        if (frame.HasFlag(Http2Frame.Ack))
+        {
+            SettingsAcksReceived++;
+            return;
+        }
+
+        lock (_sync)
+        {
+            for (var i = 0; i + 6 <= frame.Payload.Length; i += 6)
+            {
+                var id = BinaryPrimitives.ReadUInt16BigEndian(frame.Payload.AsSpan(i));
+                var value = BinaryPrimitives.ReadUInt32BigEndian(frame.Payload.AsSpan(i + 2));
+                if (id == SettingsInitialWindowSize)
+                {
+                    // A new initial window shifts every open stream's window by the difference (RFC 7540 §6.9.2).
+                    var delta = value - _peerInitialWindow;
+                    _peerInitialWindow = value;
+                    foreach (var stream in _streams.Values)
+                    {
+                        stream.SendWindow += delta;
+                    }
+                }
+                else if (id == SettingsMaxFrameSize)
+                {
+                    _peerMaxFrameSize = (int)value;
+                }
+            }
+
+            SignalWindowChanged();
+        }
+
+        SendInBackground(new Http2Frame(Http2FrameType.Settings, Http2Frame.Ack, 0, []));
+        _serverSettings.TrySetResult();
+    }
+
+    private void OnWindowUpdate(Http2Frame frame)
+    {
+        var increment = BinaryPrimitives.ReadInt32BigEndian(frame.Payload) & int.MaxValue;
+        lock (_sync)
+        {
+            if (frame.StreamId == 0)
+            {
+                _connectionSendWindow += increment;
+            }
+            else if (_streams.TryGetValue(frame.StreamId, out var stream))
+            {
+                stream.SendWindow += increment;
+            }
+
+            SignalWindowChanged();
+        }
+    }
+
+    private void OnHeaders(Http2Frame frame)
+    {
+        var payload = frame.Payload.AsSpan();
+        var padding = 0;
+        if (frame.HasFlag(Http2Frame.Padded))
+        {
+            padding = payload[0];
+            payload = payload[1..];
+        }
+
+        if (frame.HasFlag(Http2Frame.Priority))
+        {
+            payload = payload[5..]; // stream dependency (4) + weight (1)
+        }
+
+        var fragment = payload[..^padding];
+        var endStream = frame.HasFlag(Http2Frame.EndStream);
+        if (frame.HasFlag(Http2Frame.EndHeaders))
+        {
+            DeliverHeaderBlock(frame.StreamId, fragment, endStream);
+            return;
+        }
+
+        _pendingHeaderBlock = new MemoryStream();
+        _pendingHeaderBlock.Write(fragment);
+        _pendingHeaderStreamId = frame.StreamId;
+        _pendingHeaderEndStream = endStream;
+    }
+
+    private void OnContinuation(Http2Frame frame)
+    {
+        if (_pendingHeaderBlock is null || frame.StreamId != _pendingHeaderStreamId)
+        {
+            throw new InvalidDataException($"Unexpected CONTINUATION on stream {frame.StreamId}.");
+        }
+
+        _pendingHeaderBlock.Write(frame.Payload);
+        if (frame.HasFlag(Http2Frame.EndHeaders))
+        {
+            var block = _pendingHeaderBlock.ToArray();
+            _pendingHeaderBlock = null;
+            DeliverHeaderBlock(_pendingHeaderStreamId, block, _pendingHeaderEndStream);
+        }
+    }
+
+    /// <summary>Decodes every block, even of unknown streams, so the dynamic table stays in step with the server's.</summary>
+    private void DeliverHeaderBlock(int streamId, ReadOnlySpan<byte> block, bool endStream)
+    {
+        var fields = _decoder.Decode(block);
+        FindStream(streamId)?.OnHeaders(fields, endStream);
+    }
+
+    private void OnData(Http2Frame frame)
+    {
+        var payload = frame.Payload.AsSpan();
+        if (frame.HasFlag(Http2Frame.Padded))
+        {
+            var padding = payload[0];
+            payload = payload[1..^padding];
+        }
+
+        FindStream(frame.StreamId)?.OnData(payload, frame.HasFlag(Http2Frame.EndStream));
+
+        // Padding counts against flow control too. The receive windows start near 2^31; give the connection's back before it runs low.
+        _receivedSinceWindowUpdate += frame.Payload.Length;
+        if (_receivedSinceWindowUpdate > MaxWindow / 2)
+        {
+            SendInBackground(Http2Frame.WindowUpdate(0, (int)_receivedSinceWindowUpdate));
+            _receivedSinceWindowUpdate = 0;
+        }
+    }
+
+    private void OnGoAway(Http2Frame frame)
+    {
+        var lastStreamId = BinaryPrimitives.ReadInt32BigEndian(frame.Payload) & int.MaxValue;
+        var code = (Http2ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(frame.Payload.AsSpan(4));
+        GoAway = new RawHttp2GoAway(lastStreamId, code, Encoding.UTF8.GetString(frame.Payload.AsSpan(8)));
+        List<RawHttp2Stream> lost;
+        lock (_sync)
+        {
+            lost = [.. _streams.Values.Where(s => s.Id > lastStreamId)];
+        }
+
+        foreach (var stream in lost)
+        {
+            stream.OnConnectionLost();
+        }
+    }
+
+    private RawHttp2Stream? FindStream(int streamId)
+    {
+        lock (_sync)
+        {
+            return _streams.GetValueOrDefault(streamId);
+        }
+    }
+
+    private void SendInBackground(Http2Frame frame) => _ = SendQuietlyAsync(frame);
+
+    private async Task SendQuietlyAsync(Http2Frame frame)
+    {
+        try
+        {
+            await SendFrameAsync(frame).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
+        {
+            // the connection is going away; its end is reported by Closed
+        }
+    }
+
+    private void SignalWindowChanged()
+    {
+        _windowChanged.TrySetResult();
+        _windowChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private void MarkClosed()
+    {
+        List<RawHttp2Stream> open;
+        lock (_sync)
+        {
+            open = [.. _streams.Values];
+            SignalWindowChanged();
+        }
+
+        foreach (var stream in open)
+        {
+            stream.OnConnectionLost();
+        }
+
+        _serverSettings.TrySetException(new IOException("The connection closed before the server's SETTINGS arrived."));
+        _closed.TrySetResult();
+    }
+}
