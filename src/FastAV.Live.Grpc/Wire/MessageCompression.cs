@@ -48,10 +48,14 @@ public static class MessageCompression
         return output.ToArray();
     }
 
-    /// <summary>Inflates a message; null when the result would exceed <paramref name="maxSize"/>.</summary>
+    /// <summary>
+    /// Inflates a message; null when the result would exceed <paramref name="maxSize"/>.
+    /// Corrupt or truncated data throws <see cref="InvalidDataException"/>.
+    /// </summary>
     public static byte[]? Decompress(string encoding, ReadOnlySequence<byte> data, int maxSize)
     {
-        using var input = new MemoryStream(data.ToArray(), writable: false);
+        var compressed = data.ToArray();
+        using var input = new MemoryStream(compressed, writable: false);
         using var stream = CreateStream(encoding, input, CompressionMode.Decompress);
         using var output = new MemoryStream();
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
@@ -73,7 +77,13 @@ public static class MessageCompression
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return output.ToArray();
+        var inflated = output.ToArray();
+        if (!CompressedTrailer.IsComplete(encoding, compressed, inflated))
+        {
+            throw new InvalidDataException($"The {encoding} data is truncated: it does not end with its checksum trailer.");
+        }
+
+        return inflated;
     }
 
     private static Stream CreateStream(string encoding, Stream inner, CompressionMode mode) => encoding switch
