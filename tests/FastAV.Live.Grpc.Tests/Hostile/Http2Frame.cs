@@ -37,6 +37,26 @@ public readonly record struct Http2Frame(Http2FrameType Type, byte Flags, int St
         BinaryPrimitives.WriteInt32BigEndian(destination[5..], streamId & int.MaxValue);
     }
 
+    /// <summary>Splits received bytes into frames; a partial frame at the end is left out.</summary>
+    public static List<Http2Frame> ReadAll(ReadOnlySpan<byte> bytes)
+    {
+        var frames = new List<Http2Frame>();
+        while (bytes.Length >= HeaderSize)
+        {
+            var length = (bytes[0] << 16) | (bytes[1] << 8) | bytes[2];
+            if (bytes.Length < HeaderSize + length)
+            {
+                break;
+            }
+
+            var streamId = BinaryPrimitives.ReadInt32BigEndian(bytes[5..]) & int.MaxValue;
+            frames.Add(new Http2Frame((Http2FrameType)bytes[3], bytes[4], streamId, bytes.Slice(HeaderSize, length).ToArray()));
+            bytes = bytes[(HeaderSize + length)..];
+        }
+
+        return frames;
+    }
+
     public static Http2Frame Settings(params (ushort Id, uint Value)[] settings)
     {
         var payload = new byte[settings.Length * 6];

@@ -128,6 +128,62 @@ public sealed class RawHttp2Connection : IAsyncDisposable
     }
 
     /// <summary>
+    /// Opens a stream and sends its HEADERS and DATA frames in one write, so the server sees the whole request
+    /// before it can answer. END_STREAM goes on the last DATA frame, or on HEADERS when there are none.
+    /// </summary>
+    public async Task<RawHttp2Stream> SendRequestAsync(
+        IEnumerable<KeyValuePair<string, string>> headers, IReadOnlyList<byte[]> dataFrames, bool endStream, TimeSpan windowWait)
+    {
+        var block = HpackEncoder.Encode(headers);
+        var bodyLength = dataFrames.Sum(f => f.Length);
+        if (block.Length > _peerMaxFrameSize || dataFrames.Any(f => f.Length > _peerMaxFrameSize))
+        {
+            throw new ArgumentException("A frame exceeds the server's SETTINGS_MAX_FRAME_SIZE.", nameof(dataFrames));
+        }
+
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            RawHttp2Stream stream;
+            while (true)
+            {
+                Task changed;
+                lock (_sync)
+                {
+                    if (_connectionSendWindow >= bodyLength || _closed.Task.IsCompleted)
+                    {
+                        _connectionSendWindow -= bodyLength;
+                        stream = new RawHttp2Stream(_nextStreamId, _peerInitialWindow - bodyLength);
+                        _streams.Add(stream.Id, stream);
+                        _nextStreamId += 2;
+                        break;
+                    }
+
+                    changed = _windowChanged.Task;
+                }
+
+                await changed.WaitAsync(windowWait).ConfigureAwait(false);
+            }
+
+            var bytes = new List<byte>(block.Length + bodyLength + (dataFrames.Count + 1) * Http2Frame.HeaderSize);
+            var headersFlags = (byte)(Http2Frame.EndHeaders | (endStream && dataFrames.Count == 0 ? Http2Frame.EndStream : 0));
+            bytes.AddRange(new Http2Frame(Http2FrameType.Headers, headersFlags, stream.Id, block).ToBytes());
+            for (var i = 0; i < dataFrames.Count; i++)
+            {
+                var flags = endStream && i == dataFrames.Count - 1 ? Http2Frame.EndStream : (byte)0;
+                bytes.AddRange(new Http2Frame(Http2FrameType.Data, flags, stream.Id, dataFrames[i]).ToBytes());
+            }
+
+            await WriteCoreAsync(bytes.ToArray()).ConfigureAwait(false);
+            return stream;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
     /// Sends DATA on a stream, split into frames of at most <paramref name="maxFrameSize"/> bytes (and the
     /// server's limit), waiting for window when the server's flow control asks for it.
     /// </summary>
