@@ -1,10 +1,6 @@
-using FastAV.Live.Grpc;
-using FastAV.Live.Grpc.Health;
-using FastAV.Live.Grpc.Reflection;
 using FastAV.Live.Server.Hosting;
-using Grpc.Health.V1;
 
-// fastav [serve] [--urls http://127.0.0.1:50051] [--Server:CertificatePath cert.pfx] ...
+// fastav [serve] [--urls http://127.0.0.1:50051] [--Server:CertificatePath cert.pfx] [--Grpc:MaxReceiveMessageSize N] ...
 var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
 if (verb != "serve")
 {
@@ -12,40 +8,17 @@ if (verb != "serve")
     return 2;
 }
 
-var builder = WebApplication.CreateSlimBuilder(args.SkipWhile(a => a == "serve").ToArray());
-
-// Options: bound from configuration (appsettings, FASTAV_ environment variables, command line) and validated now.
-builder.Configuration.AddEnvironmentVariables("FASTAV_");
-var serverOptions = builder.Configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
-if (builder.Configuration["urls"] is { Length: > 0 } urls)
+WebApplication app;
+try
 {
-    serverOptions.Urls = urls;
+    app = ServerHost.Build(args.SkipWhile(a => a == "serve").ToArray());
 }
-
-serverOptions.Validate();
-builder.Services.AddSingleton(serverOptions);
-builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = serverOptions.ShutdownTimeout);
-builder.WebHost.ConfigureKestrel(kestrel => KestrelEndpoints.Configure(kestrel, serverOptions));
-
-// gRPC services.
-builder.Services.AddGrpcServer(o => builder.Configuration.GetSection("Grpc").Bind(o));
-var health = new HealthService();
-builder.Services.AddSingleton(health);
-builder.Services.AddSingleton<IGrpcService>(health);
-builder.Services.AddSingleton<IGrpcService>(new ReflectionService([HealthReflection.Descriptor.Services[0]]));
-
-var app = builder.Build();
-app.UseGrpcServer();
-
-// Draining: health turns NOT_SERVING first, so probes and load balancers move away before listeners close.
-app.Lifetime.ApplicationStopping.Register(() =>
+catch (InvalidOperationException ex)
 {
-    health.SetAllNotServing();
-    if (serverOptions.DrainDelay > TimeSpan.Zero)
-    {
-        Thread.Sleep(serverOptions.DrainDelay);
-    }
-});
+    // Bad configuration: one clear line naming the setting, not a stack trace.
+    await Console.Error.WriteLineAsync($"fastav: {ex.Message}");
+    return 2;
+}
 
 await app.RunAsync();
 return 0;

@@ -50,6 +50,11 @@ public sealed class EchoService : IGrpcService
                 var all = new List<string>();
                 while (await requests.MoveNext(context.CancellationToken))
                 {
+                    if (requests.Current.Value.StartsWith("fail:", StringComparison.Ordinal))
+                    {
+                        await HandleAsync(requests.Current.Value, context);
+                    }
+
                     all.Add(requests.Current.Value);
                 }
 

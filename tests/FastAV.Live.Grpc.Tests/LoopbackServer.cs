@@ -41,7 +41,7 @@ public sealed class LoopbackServer : IAsyncDisposable
             // HTTP/1.1 endpoint lets tests send what an HTTP/1.1 client would.
             o.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2);
             o.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http1);
-            o.Limits.Http2.MaxStreamsPerConnection = 1000;
+            GrpcKestrelLimits.Apply(o.Limits);
         });
         builder.Services.AddGrpcServer(configureGrpc);
         configureServices(builder.Services);

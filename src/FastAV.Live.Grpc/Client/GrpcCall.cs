@@ -20,6 +20,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource<Stream> _requestStream = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _requestDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _statusKnown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lazy<Task<Metadata>> _responseHeaders;
     private readonly Lock _statusLock = new();
     private Task<HttpResponseMessage> _responseTask = null!;
@@ -34,6 +35,8 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
     private int _writing;
     private Status? _status;
     private Metadata? _trailers;
+
+    private static readonly TimeSpan ServerStatusWait = TimeSpan.FromSeconds(1);
 
     public GrpcCall(GrpcChannel channel, Method<TRequest, TResponse> method, CallOptions options)
     {
@@ -58,7 +61,8 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         {
             var payload = _method.RequestMarshaller.Serializer(request);
             CheckSendSize(payload.Length);
-            var compress = _requestEncoding != GrpcProtocol.IdentityEncoding && (_options.WriteOptions?.Flags & WriteFlags.NoCompress) == 0;
+            var noCompress = _options.WriteOptions is { } writeOptions && (writeOptions.Flags & WriteFlags.NoCompress) != 0;
+            var compress = _requestEncoding != GrpcProtocol.IdentityEncoding && !noCompress;
             frame = MessageFraming.Frame(compress ? MessageCompression.Compress(_requestEncoding, payload) : payload, compress);
         }
         catch (RpcException ex)
@@ -110,6 +114,13 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
             await _writer.WriteAsync(message, _method.RequestMarshaller.Serializer, options ?? _options.WriteOptions, linked.Token)
                 .ConfigureAwait(false);
         }
+        catch (Exception ex) when (ex is not RpcException && _status is null && !cancellationToken.IsCancellationRequested)
+        {
+            // The request stream broke, most often because the server already ended the call: report the
+            // server's status (from the response, which may still be in flight) rather than a guess.
+            await AwaitServerStatusAsync().ConfigureAwait(false);
+            throw ToRpcException(ex);
+        }
         catch (Exception ex)
         {
             throw ToRpcException(ex);
@@ -117,6 +128,20 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         finally
         {
             Volatile.Write(ref _writing, 0);
+        }
+    }
+
+    private async Task AwaitServerStatusAsync()
+    {
+        try
+        {
+            // A trailers-only answer carries the status in the headers; otherwise a reader may record it.
+            await GetValidatedResponseAsync().WaitAsync(ServerStatusWait).ConfigureAwait(false);
+            await _statusKnown.Task.WaitAsync(ServerStatusWait).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or RpcException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            // No status from the server in time: the caller maps the write error itself.
         }
     }
 
@@ -408,6 +433,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
 
         _deadlineTimer?.Dispose();
         _userCancellation.Dispose();
+        _statusKnown.TrySetResult();
         return true;
     }
 

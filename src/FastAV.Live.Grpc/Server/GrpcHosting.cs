@@ -1,6 +1,8 @@
 using FastAV.Live.Grpc.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace FastAV.Live.Grpc;
 
@@ -9,6 +11,7 @@ public static class GrpcHosting
 {
     public static IServiceCollection AddGrpcServer(this IServiceCollection services, Action<GrpcServerOptions>? configure = null)
     {
+        services.AddSingleton<GrpcServerLifetime>();
         var builder = services.AddOptions<GrpcServerOptions>();
         if (configure is not null)
         {
@@ -23,5 +26,15 @@ public static class GrpcHosting
         services.AddSingleton<IGrpcService, TService>();
 
     /// <summary>Serves every registered <see cref="IGrpcService"/>; non-gRPC requests continue down the pipeline.</summary>
-    public static IApplicationBuilder UseGrpcServer(this IApplicationBuilder app) => app.UseMiddleware<GrpcMiddleware>();
+    public static IApplicationBuilder UseGrpcServer(this IApplicationBuilder app)
+    {
+        var services = app.ApplicationServices;
+        if (services.GetRequiredService<IOptions<GrpcServerOptions>>().Value.EndCallsOnStopping)
+        {
+            var lifetime = services.GetRequiredService<GrpcServerLifetime>();
+            services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(lifetime.BeginShutdown);
+        }
+
+        return app.UseMiddleware<GrpcMiddleware>();
+    }
 }

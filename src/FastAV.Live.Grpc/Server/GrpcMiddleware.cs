@@ -14,14 +14,18 @@ namespace FastAV.Live.Grpc.Server;
 /// </summary>
 internal sealed class GrpcMiddleware
 {
+    private static readonly Status ShuttingDown = new(StatusCode.Unavailable, "The server is shutting down; retry the call (on another server).");
+
     private readonly RequestDelegate _next;
     private readonly GrpcServerOptions _options;
     private readonly ILogger<GrpcMiddleware> _logger;
+    private readonly GrpcServerLifetime _lifetime;
     private readonly Dictionary<string, ServerMethodHandler> _methods = new(StringComparer.Ordinal);
     private readonly HashSet<string> _services = new(StringComparer.Ordinal);
 
-    public GrpcMiddleware(RequestDelegate next, IOptions<GrpcServerOptions> options, IEnumerable<IGrpcService> services, ILogger<GrpcMiddleware> logger)
+    public GrpcMiddleware(RequestDelegate next, IOptions<GrpcServerOptions> options, IEnumerable<IGrpcService> services, GrpcServerLifetime lifetime, ILogger<GrpcMiddleware> logger)
     {
+        _lifetime = lifetime;
         _next = next;
         _options = options.Value;
         _options.Validate();
@@ -113,7 +117,13 @@ internal sealed class GrpcMiddleware
         }
 
         TimeSpan? timeout = GrpcTimeout.TryParse(http.Request.Headers[GrpcProtocol.TimeoutHeader].ToString(), out var t) ? t : null;
-        using var call = new ServerCall(http, handler.FullName, _options, _logger, encoding, timeout);
+        if (_lifetime.IsShuttingDown)
+        {
+            WriteTrailersOnly(http, ShuttingDown);
+            return;
+        }
+
+        using var call = new ServerCall(http, handler.FullName, _options, _logger, encoding, timeout, _lifetime.ShuttingDown);
         Status status;
         var trailers = call.Context.ResponseTrailers;
         try
@@ -136,7 +146,9 @@ internal sealed class GrpcMiddleware
         }
         catch (OperationCanceledException) when (call.CancellationToken.IsCancellationRequested)
         {
-            status = http.RequestAborted.IsCancellationRequested ? Status.DefaultCancelled : new Status(StatusCode.Cancelled, "Call canceled by the server.");
+            status = http.RequestAborted.IsCancellationRequested ? Status.DefaultCancelled
+                : _lifetime.IsShuttingDown ? ShuttingDown
+                : new Status(StatusCode.Cancelled, "Call canceled by the server.");
         }
         catch (InvalidOperationException ex) when (ex.Message.StartsWith("Only one write", StringComparison.Ordinal))
         {

@@ -23,6 +23,12 @@ public sealed class GrpcServerOptions
     /// <summary>How long a call that passed its deadline may take to write its trailers before the stream is reset.</summary>
     public TimeSpan DeadlineFinishGrace { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// End running calls (UNAVAILABLE) as soon as the host starts stopping. A host that drains first
+    /// (health NOT_SERVING for a while) turns this off and calls <see cref="GrpcServerLifetime.BeginShutdown"/> itself.
+    /// </summary>
+    public bool EndCallsOnStopping { get; set; } = true;
+
     internal void Validate()
     {
         if (MaxReceiveMessageSize <= 0 || MaxSendMessageSize <= 0)

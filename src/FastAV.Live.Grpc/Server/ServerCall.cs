@@ -24,12 +24,12 @@ internal sealed class ServerCall : IDisposable
     private bool _headersSent;
     private bool _finished;
 
-    public ServerCall(HttpContext http, string methodName, GrpcServerOptions options, ILogger logger, string? requestEncoding, TimeSpan? timeout)
+    public ServerCall(HttpContext http, string methodName, GrpcServerOptions options, ILogger logger, string? requestEncoding, TimeSpan? timeout, CancellationToken serverShutdown)
     {
         _http = http;
         _options = options;
         _logger = logger;
-        _callCts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        _callCts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, serverShutdown);
         var deadline = timeout is { } t ? DateTime.UtcNow + t : DateTime.MaxValue;
         Context = new ServerCallContext(this, http, methodName, deadline, ReadRequestHeaders(http.Request.Headers), _callCts.Token);
         _reader = new MessageReader(http.Request.BodyReader, options.MaxReceiveMessageSize, requestEncoding, "request");
@@ -54,9 +54,12 @@ internal sealed class ServerCall : IDisposable
         {
             return await _reader.ReadAsync(marshaller.Deserializer, linked.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException && _callCts.IsCancellationRequested)
+        catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
         {
-            throw new OperationCanceledException("The call was canceled.", ex, _callCts.Token);
+            // Kestrel fails the body read ("The client reset the request stream") before RequestAborted
+            // fires: the client is gone either way, so this is a cancellation, not a handler failure.
+            await _callCts.CancelAsync().ConfigureAwait(false);
+            throw new OperationCanceledException("The call was canceled by the client.", ex, _callCts.Token);
         }
     }
 
@@ -93,7 +96,7 @@ internal sealed class ServerCall : IDisposable
             }
 
             _callCts.Token.ThrowIfCancellationRequested();
-            await SendHeadersCoreAsync(null).ConfigureAwait(false);
+            await SendHeadersCoreAsync(null, flush: false).ConfigureAwait(false);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _callCts.Token);
             await _writer!.WriteAsync(message, marshaller.Serializer, Context.WriteOptions, linked.Token).ConfigureAwait(false);
         }
@@ -118,7 +121,7 @@ internal sealed class ServerCall : IDisposable
                 throw new InvalidOperationException("Response headers can only be sent once per call.");
             }
 
-            await SendHeadersCoreAsync(headers).ConfigureAwait(false);
+            await SendHeadersCoreAsync(headers, flush: true).ConfigureAwait(false);
         }
         finally
         {
@@ -177,7 +180,8 @@ internal sealed class ServerCall : IDisposable
         }
     }
 
-    private async Task SendHeadersCoreAsync(Metadata? headers)
+    /// <summary>Sets the response headers; sends them now only when asked (otherwise they leave with the first message).</summary>
+    private async Task SendHeadersCoreAsync(Metadata? headers, bool flush)
     {
         if (_headersSent)
         {
@@ -201,8 +205,11 @@ internal sealed class ServerCall : IDisposable
             AppendMetadata(response.Headers, headers);
         }
 
-        await response.StartAsync(_callCts.Token).ConfigureAwait(false);
-        await response.BodyWriter.FlushAsync(_callCts.Token).ConfigureAwait(false);
+        if (flush)
+        {
+            await response.StartAsync(_callCts.Token).ConfigureAwait(false);
+            await response.BodyWriter.FlushAsync(_callCts.Token).ConfigureAwait(false);
+        }
     }
 
     private async Task FinishCoreAsync(Status status, Metadata trailers)

@@ -65,11 +65,13 @@ public static class MessageFraming
     /// <summary>Writes one frame (header + payload) to <paramref name="writer"/>.</summary>
     public static void WriteFrame(IBufferWriter<byte> writer, ReadOnlySpan<byte> payload, bool compressed)
     {
-        var span = writer.GetSpan(GrpcProtocol.HeaderSize + payload.Length);
-        span[0] = compressed ? (byte)1 : (byte)0;
-        BinaryPrimitives.WriteUInt32BigEndian(span[1..], (uint)payload.Length);
-        payload.CopyTo(span[GrpcProtocol.HeaderSize..]);
-        writer.Advance(GrpcProtocol.HeaderSize + payload.Length);
+        var header = writer.GetSpan(GrpcProtocol.HeaderSize);
+        header[0] = compressed ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteUInt32BigEndian(header[1..], (uint)payload.Length);
+        writer.Advance(GrpcProtocol.HeaderSize);
+        // Copied in the writer's own segment sizes: asking for one span of the whole payload would make
+        // a pipe allocate a fresh (large-object-heap) buffer for every big message.
+        writer.Write(payload);
     }
 
     /// <summary>One frame as a new array.</summary>

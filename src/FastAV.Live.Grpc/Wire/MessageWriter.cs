@@ -29,8 +29,9 @@ internal sealed class MessageWriter(PipeWriter writer, int maxMessageSize, strin
                     $"Sending message exceeds the maximum configured message size ({payload.Length} > {maxMessageSize} bytes)."));
             }
 
+            // Null options mean "compress": (null & NoCompress) == 0 would be false, so test it explicitly.
             var compress = encoding is not null and not GrpcProtocol.IdentityEncoding
-                && (options?.Flags & WriteFlags.NoCompress) == 0;
+                && (options is null || (options.Flags & WriteFlags.NoCompress) == 0);
             if (compress)
             {
                 payload = MessageCompression.Compress(encoding!, payload);

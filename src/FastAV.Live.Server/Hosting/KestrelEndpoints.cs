@@ -43,9 +43,7 @@ public static class KestrelEndpoints
             }
         }
 
-        kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
-        kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(60);
-        kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(30);
+        FastAV.Live.Grpc.GrpcKestrelLimits.Apply(kestrel.Limits);
     }
 
     private static X509Certificate2 LoadCertificate(ServerOptions options)

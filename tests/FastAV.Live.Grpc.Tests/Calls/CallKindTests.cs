@@ -79,6 +79,31 @@ public sealed class CallKindTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Writes_after_the_server_ended_the_call_report_the_servers_status()
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            using var call = _channel.AsyncClientStreamingCall(EchoService.ClientStream, default);
+            await call.RequestStream.WriteAsync(new StringValue { Value = "fail:3:no more" });
+            var fromWrites = await Record.ExceptionAsync(async () =>
+            {
+                for (var i = 0; i < 200; i++)
+                {
+                    await call.RequestStream.WriteAsync(new StringValue { Value = new string('w', 1000) });
+                }
+
+                await call.RequestStream.CompleteAsync();
+            });
+            var fromResponse = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+            Assert.Equal(StatusCode.InvalidArgument, fromResponse.StatusCode);
+            if (fromWrites is not null)
+            {
+                Assert.Equal(StatusCode.InvalidArgument, Assert.IsType<RpcException>(fromWrites).StatusCode);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Client_streaming_with_no_messages_gets_an_empty_answer()
     {
         using var call = _channel.AsyncClientStreamingCall(EchoService.ClientStream, default);

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using FastAV.Live.Grpc.Benchmarks;
+
+// dotnet run -c Release --project benchmarks/grpc [-- --quick] [--out benchmarks/results]
+// Measures our server (InteropHost on our gRPC layer) and the grpcio reference server side by side,
+// with the same client (our C# client), in one run, and writes grpc-cpu.json + grpc-cpu.md.
+var quick = args.Contains("--quick");
+var outIndex = Array.IndexOf(args, "--out");
+var outDir = outIndex >= 0 ? args[outIndex + 1] : Path.Combine(FindRepoRoot(), "benchmarks", "results");
+var root = FindRepoRoot();
+var interopHost = Path.Combine(root, "tests", "FastAV.Live.Grpc.InteropHost", "bin", "Release", "net10.0", "FastAV.Live.Grpc.InteropHost.dll");
+if (!File.Exists(interopHost))
+{
+    Console.Error.WriteLine($"Build first: {interopHost} is missing (dotnet build -c Release).");
+    return 2;
+}
+
+var unaryCalls = quick ? 500 : 5000;
+var servers = new (string Name, string File, Func<int, string> Args)[]
+{
+    ("fastav (our gRPC layer on Kestrel)", "dotnet", p => $"\"{interopHost}\" --port {p}"),
+    ("grpcio 1.51 (Python reference)", "/usr/bin/python3", p => $"\"{Path.Combine(root, "clients", "python", "interop_server.py")}\" --port {p}"),
+};
+
+var latencies = new List<LatencyResult>();
+var throughputs = new List<ThroughputResult>();
+foreach (var (name, file, arguments) in servers)
+{
+    await using var server = await ServerProcess.StartAsync(name, file, arguments);
+    Console.WriteLine($"{name}: port {server.Port}");
+    latencies.Add(await GrpcBenchmark.UnaryLatencyAsync(name, server.Port, warmup: unaryCalls / 5, calls: unaryCalls));
+    throughputs.Add(await GrpcBenchmark.BidiThroughputAsync(name, server.Port, 1024, quick ? 2000 : 20000, window: 64));
+    throughputs.Add(await GrpcBenchmark.BidiThroughputAsync(name, server.Port, 256 * 1024, quick ? 100 : 1000, window: 8));
+}
+
+var machine = $"{Environment.ProcessorCount}-core {RuntimeInformation.ProcessArchitecture} CPU, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+var date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+Directory.CreateDirectory(outDir);
+var json = JsonSerializer.Serialize(new { date, machine, client = "FastAV.Live.Grpc C# client", latencies, throughputs }, new JsonSerializerOptions { WriteIndented = true });
+await File.WriteAllTextAsync(Path.Combine(outDir, "grpc-cpu.json"), json);
+
+var md = new StringBuilder();
+md.AppendLine(CultureInfo.InvariantCulture, $"# gRPC server benchmark — {date}, {machine}");
+md.AppendLine();
+md.AppendLine("Same client (our C# client) against both servers, one run, loopback. Ratio = ours / reference (latency: lower is better; throughput: higher is better).");
+md.AppendLine();
+md.AppendLine("| server | unary p50 µs | p90 µs | p99 µs | calls/s |");
+md.AppendLine("|---|---|---|---|---|");
+foreach (var l in latencies)
+{
+    md.AppendLine(CultureInfo.InvariantCulture, $"| {l.Server} | {l.P50Us:F0} | {l.P90Us:F0} | {l.P99Us:F0} | {l.CallsPerSecond:F0} |");
+}
+
+md.AppendLine();
+md.AppendLine("| server | bidi message | messages/s | MB/s (both directions) |");
+md.AppendLine("|---|---|---|---|");
+foreach (var t in throughputs)
+{
+    md.AppendLine(CultureInfo.InvariantCulture, $"| {t.Server} | {t.MessageBytes / 1024} KiB | {t.MessagesPerSecond:F0} | {t.MegabytesPerSecond:F1} |");
+}
+
+md.AppendLine();
+md.AppendLine(CultureInfo.InvariantCulture, $"Ratios (ours / reference): unary p50 latency {latencies[0].P50Us / latencies[1].P50Us:F2}, p99 {latencies[0].P99Us / latencies[1].P99Us:F2}; "
+    + $"bidi 1 KiB throughput {throughputs[0].MessagesPerSecond / throughputs[2].MessagesPerSecond:F2}, 256 KiB {throughputs[1].MessagesPerSecond / throughputs[3].MessagesPerSecond:F2}.");
+await File.WriteAllTextAsync(Path.Combine(outDir, "grpc-cpu.md"), md.ToString());
+Console.WriteLine(md.ToString());
+return 0;
+
+static string FindRepoRoot()
+{
+    var dir = AppContext.BaseDirectory;
+    while (dir is not null && !File.Exists(Path.Combine(dir, "FastAV.Live.sln")))
+    {
+        dir = Path.GetDirectoryName(dir);
+    }
+
+    return dir ?? throw new InvalidOperationException("Run from inside the repository.");
+}

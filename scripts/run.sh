@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine (see setup.sh), starts `fastav serve` on 127.0.0.1:50051 and
+# streams a sample clip into it in real time, printing every response; then stops the server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+
+PORT="${FASTAV_PORT:-50051}"
+dotnet src/FastAV.Live.Server/bin/Release/net10.0/fastav.dll serve --urls "http://127.0.0.1:${PORT}" &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && break
+  sleep 0.1
+done
+/usr/bin/python3 clients/python/demo_stream.py --target "127.0.0.1:${PORT}" "$@"

@@ -1,0 +1,43 @@
+using FastAV.Live.Grpc;
+using FastAV.Live.Server.Streams;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace FastAV.Live.Server.Services;
+
+/// <summary>Registers LiveAnalytics: its options (section "LiveAnalytics", validated at start-up), the stream registry and the service.</summary>
+public static class LiveAnalyticsRegistration
+{
+    public static IServiceCollection AddLiveAnalytics(this IServiceCollection services, IConfiguration configuration, Action<LiveAnalyticsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = services.AddOptions<LiveAnalyticsOptions>().Bind(configuration.GetSection(LiveAnalyticsOptions.SectionName));
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiveAnalyticsOptions>, LiveAnalyticsOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StreamRegistry>();
+        services.AddGrpcService<LiveAnalyticsService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Validates the LiveAnalytics options now (after Build, before Run) so a bad setting stops start-up with
+    /// an <see cref="InvalidOperationException"/> whose message names every bad key.
+    /// </summary>
+    public static void ValidateLiveAnalyticsOptions(this IServiceProvider services)
+    {
+        try
+        {
+            _ = services.GetRequiredService<IOptions<LiveAnalyticsOptions>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new InvalidOperationException(string.Join(" ", ex.Failures), ex);
+        }
+    }
+}

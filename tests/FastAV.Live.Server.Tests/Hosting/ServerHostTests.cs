@@ -1,0 +1,101 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using FastAV.Live.Grpc;
+using FastAV.Live.Server.Hosting;
+using Grpc.Health.V1;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
+
+namespace FastAV.Live.Server.Tests.Hosting;
+
+/// <summary>The real `fastav serve` host, built in-process: listeners from options, TLS, health while draining, bad configuration.</summary>
+public sealed class ServerHostTests
+{
+    private static readonly Method<HealthCheckRequest, HealthCheckResponse> Check =
+        ProtoMethod.Create<HealthCheckRequest, HealthCheckResponse>(HealthReflection.Descriptor.Services[0], "Check");
+
+    private static readonly Method<HealthCheckRequest, HealthCheckResponse> Watch =
+        ProtoMethod.Create<HealthCheckRequest, HealthCheckResponse>(HealthReflection.Descriptor.Services[0], "Watch");
+
+    [Fact]
+    public async Task Serves_health_over_h2c_on_the_configured_address()
+    {
+        await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0"]);
+        await app.StartAsync();
+        using var channel = GrpcChannel.ForAddress(AddressOf(app));
+        var response = await channel.AsyncUnaryCall(Check, default, new HealthCheckRequest());
+        Assert.Equal(ServingStatus.Serving, response.Status);
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task Serves_over_tls_when_a_certificate_is_configured()
+    {
+        var pfx = Path.Combine(Path.GetTempPath(), $"fastav-test-{Guid.NewGuid():N}.pfx");
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, "pw"));
+        try
+        {
+            await using var app = ServerHost.Build(["--urls", "https://127.0.0.1:0", "--Server:CertificatePath", pfx, "--Server:CertificatePassword", "pw"]);
+            await app.StartAsync();
+            var thumbprint = certificate.Thumbprint;
+            var handler = new SocketsHttpHandler
+            {
+                SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => cert is X509Certificate2 c && c.Thumbprint == thumbprint },
+            };
+            using var channel = GrpcChannel.ForAddress(AddressOf(app), new GrpcChannelOptions { HttpHandler = handler });
+            Assert.StartsWith("https://", channel.Address.ToString(), StringComparison.Ordinal);
+            var response = await channel.AsyncUnaryCall(Check, default, new HealthCheckRequest());
+            Assert.Equal(ServingStatus.Serving, response.Status);
+            await app.StopAsync();
+        }
+        finally
+        {
+            File.Delete(pfx);
+        }
+    }
+
+    [Fact]
+    public async Task Health_turns_not_serving_while_draining()
+    {
+        await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Server:DrainDelay", "00:00:02"]);
+        await app.StartAsync();
+        using var channel = GrpcChannel.ForAddress(AddressOf(app));
+        using var watch = channel.AsyncServerStreamingCall(Watch, default, new HealthCheckRequest());
+        Assert.True(await watch.ResponseStream.MoveNext());
+        Assert.Equal(ServingStatus.Serving, watch.ResponseStream.Current.Status);
+
+        // StopAsync runs the stopping callbacks (and so the drain delay) before it returns: start it elsewhere.
+        var stopping = Task.Run(() => app.StopAsync());
+        Assert.True(await watch.ResponseStream.MoveNext());
+        Assert.Equal(ServingStatus.NotServing, watch.ResponseStream.Current.Status);
+        // Still answering during the drain delay, with the new status.
+        Assert.Equal(ServingStatus.NotServing, (await channel.AsyncUnaryCall(Check, default, new HealthCheckRequest())).Status);
+
+        // After the drain delay, long-lived calls end with UNAVAILABLE rather than holding shutdown up.
+        var ex = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext());
+        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        Assert.Contains("shutting down", ex.Status.Detail, StringComparison.Ordinal);
+        await stopping;
+    }
+
+    [Theory]
+    [InlineData("--urls", "ftp://127.0.0.1:1", "not an http:// or https:// URL")]
+    [InlineData("--urls", "https://127.0.0.1:0", "needs Server:CertificatePath")]
+    [InlineData("--Server:CertificatePath", "/no/such/cert.pfx", "does not exist")]
+    [InlineData("--Server:DrainDelay", "-00:00:01", "must not be negative")]
+    public void Bad_configuration_fails_at_start_up_naming_the_setting(string key, string value, string expected)
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => ServerHost.Build([key, value]));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    private static Uri AddressOf(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+}
