@@ -15,6 +15,15 @@ public sealed class EchoService : IGrpcService
     public static readonly Method<StringValue, StringValue> ClientStream = Create(MethodType.ClientStreaming, "ClientStream");
     public static readonly Method<StringValue, StringValue> Duplex = Create(MethodType.DuplexStreaming, "Duplex");
 
+    private int _sleepStartedCount;
+    private int _canceledCount;
+
+    /// <summary>How many calls began a cooperative sleep.</summary>
+    public int SleepStartedCount => Volatile.Read(ref _sleepStartedCount);
+
+    /// <summary>How many sleeping calls observed their cancellation token firing.</summary>
+    public int CanceledCount => Volatile.Read(ref _canceledCount);
+
     /// <summary>Set when a call observed its cancellation token firing.</summary>
     public TaskCompletionSource<string> Canceled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -92,12 +101,14 @@ public sealed class EchoService : IGrpcService
 
     private async Task DelayAsync(int ms, ServerCallContext context)
     {
+        Interlocked.Increment(ref _sleepStartedCount);
         try
         {
             await Task.Delay(ms, context.CancellationToken);
         }
         catch (OperationCanceledException)
         {
+            Interlocked.Increment(ref _canceledCount);
             Canceled.TrySetResult(context.Method);
             throw;
         }

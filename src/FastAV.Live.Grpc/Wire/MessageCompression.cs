@@ -37,8 +37,24 @@ public static class MessageCompression
         return false;
     }
 
+    /// <summary>
+    /// Compresses a message. An empty message still becomes a complete stream: .NET's GZipStream and ZLibStream
+    /// write nothing at all for empty input, and zero bytes are not valid gzip or zlib data to any peer.
+    /// </summary>
     public static byte[] Compress(string encoding, ReadOnlySpan<byte> data)
     {
+        if (data.IsEmpty)
+        {
+            return encoding switch
+            {
+                // header (magic, deflate, no flags, no MTIME, XFL 0, OS unknown), empty final block, CRC-32 0, ISIZE 0
+                Gzip => [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0x03, 0x00, 0, 0, 0, 0, 0, 0, 0, 0],
+                // header (deflate, 32K window, default level), empty final block, Adler-32 1
+                Deflate => [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+                _ => throw new ArgumentException($"Unsupported encoding '{encoding}'.", nameof(encoding)),
+            };
+        }
+
         using var output = new MemoryStream(data.Length / 2 + 64);
         using (var stream = CreateStream(encoding, output, CompressionMode.Compress))
         {
@@ -48,10 +64,14 @@ public static class MessageCompression
         return output.ToArray();
     }
 
-    /// <summary>Inflates a message; null when the result would exceed <paramref name="maxSize"/>.</summary>
+    /// <summary>
+    /// Inflates a message; null when the result would exceed <paramref name="maxSize"/>.
+    /// Corrupt or truncated data throws <see cref="InvalidDataException"/>.
+    /// </summary>
     public static byte[]? Decompress(string encoding, ReadOnlySequence<byte> data, int maxSize)
     {
-        using var input = new MemoryStream(data.ToArray(), writable: false);
+        var compressed = data.ToArray();
+        using var input = new MemoryStream(compressed, writable: false);
         using var stream = CreateStream(encoding, input, CompressionMode.Decompress);
         using var output = new MemoryStream();
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
@@ -73,7 +93,13 @@ public static class MessageCompression
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return output.ToArray();
+        var inflated = output.ToArray();
+        if (!CompressedTrailer.IsComplete(encoding, compressed, inflated))
+        {
+            throw new InvalidDataException($"The {encoding} data is truncated: it does not end with its checksum trailer.");
+        }
+
+        return inflated;
     }
 
     private static Stream CreateStream(string encoding, Stream inner, CompressionMode mode) => encoding switch
