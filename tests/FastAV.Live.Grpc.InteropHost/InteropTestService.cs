@@ -175,6 +175,6 @@ public sealed class InteropTestService : IGrpcService
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"Payload size {size} is negative."));
         }
 
-        return new Payload { Type = PayloadType.Compressable, Body = ByteString.CopyFrom(new byte[size]) };
+        return new Payload { Type = PayloadType.Compressable, Body = UnsafeByteOperations.UnsafeWrap(new byte[size]) };
     }
 }

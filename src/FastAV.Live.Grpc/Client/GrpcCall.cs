@@ -111,7 +111,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
             var stream = await _requestStream.Task.WaitAsync(linked.Token).ConfigureAwait(false);
             _writer ??= new MessageWriter(
                 PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true)), _channel.Options.MaxSendMessageSize, _requestEncoding);
-            await _writer.WriteAsync(message, _method.RequestMarshaller.Serializer, options ?? _options.WriteOptions, linked.Token)
+            await _writer.WriteAsync(message, _method.RequestMarshaller, options ?? _options.WriteOptions, linked.Token)
                 .ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not RpcException && _status is null && !cancellationToken.IsCancellationRequested)

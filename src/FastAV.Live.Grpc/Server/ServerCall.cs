@@ -98,7 +98,7 @@ internal sealed class ServerCall : IDisposable
             _callCts.Token.ThrowIfCancellationRequested();
             await SendHeadersCoreAsync(null, flush: false).ConfigureAwait(false);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _callCts.Token);
-            await _writer!.WriteAsync(message, marshaller.Serializer, Context.WriteOptions, linked.Token).ConfigureAwait(false);
+            await _writer!.WriteAsync(message, marshaller, Context.WriteOptions, linked.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException or ObjectDisposedException
                                    && _callCts.IsCancellationRequested)

@@ -62,13 +62,19 @@ public static class MessageFraming
         return FrameStatus.Complete;
     }
 
-    /// <summary>Writes one frame (header + payload) to <paramref name="writer"/>.</summary>
-    public static void WriteFrame(IBufferWriter<byte> writer, ReadOnlySpan<byte> payload, bool compressed)
+    /// <summary>Writes the 5-byte prefix of a frame whose payload the caller writes next.</summary>
+    public static void WriteHeader(IBufferWriter<byte> writer, int length, bool compressed)
     {
         var header = writer.GetSpan(GrpcProtocol.HeaderSize);
         header[0] = compressed ? (byte)1 : (byte)0;
-        BinaryPrimitives.WriteUInt32BigEndian(header[1..], (uint)payload.Length);
+        BinaryPrimitives.WriteUInt32BigEndian(header[1..], (uint)length);
         writer.Advance(GrpcProtocol.HeaderSize);
+    }
+
+    /// <summary>Writes one frame (header + payload) to <paramref name="writer"/>.</summary>
+    public static void WriteFrame(IBufferWriter<byte> writer, ReadOnlySpan<byte> payload, bool compressed)
+    {
+        WriteHeader(writer, payload.Length, compressed);
         // Copied in the writer's own segment sizes: asking for one span of the whole payload would make
         // a pipe allocate a fresh (large-object-heap) buffer for every big message.
         writer.Write(payload);

@@ -12,7 +12,7 @@ internal sealed class MessageWriter(PipeWriter writer, int maxMessageSize, strin
 
     public string? Encoding => encoding;
 
-    public async ValueTask WriteAsync<T>(T message, Func<T, byte[]> serialize, WriteOptions? options, CancellationToken cancellationToken)
+    public async ValueTask WriteAsync<T>(T message, Marshaller<T> marshaller, WriteOptions? options, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _writing, 1) == 1)
         {
@@ -21,28 +21,43 @@ internal sealed class MessageWriter(PipeWriter writer, int maxMessageSize, strin
 
         try
         {
-            var payload = serialize(message);
-            if (payload.Length > maxMessageSize)
-            {
-                throw new RpcException(new Status(
-                    StatusCode.ResourceExhausted,
-                    $"Sending message exceeds the maximum configured message size ({payload.Length} > {maxMessageSize} bytes)."));
-            }
-
             // Null options mean "compress": (null & NoCompress) == 0 would be false, so test it explicitly.
             var compress = encoding is not null and not GrpcProtocol.IdentityEncoding
                 && (options is null || (options.Flags & WriteFlags.NoCompress) == 0);
-            if (compress)
+            if (!compress && marshaller is { Sizer: { } sizer, BufferSerializer: { } serializeInto })
             {
-                payload = MessageCompression.Compress(encoding!, payload);
+                var size = sizer(message);
+                CheckSize(size);
+                MessageFraming.WriteHeader(writer, size, compressed: false);
+                serializeInto(message, writer);
+            }
+            else
+            {
+                var payload = marshaller.Serializer(message);
+                CheckSize(payload.Length);
+                if (compress)
+                {
+                    payload = MessageCompression.Compress(encoding!, payload);
+                }
+
+                MessageFraming.WriteFrame(writer, payload, compress);
             }
 
-            MessageFraming.WriteFrame(writer, payload, compress);
             await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             Volatile.Write(ref _writing, 0);
+        }
+    }
+
+    private void CheckSize(int size)
+    {
+        if (size > maxMessageSize)
+        {
+            throw new RpcException(new Status(
+                StatusCode.ResourceExhausted,
+                $"Sending message exceeds the maximum configured message size ({size} > {maxMessageSize} bytes)."));
         }
     }
 }
