@@ -1,0 +1,8 @@
+namespace FastAV.Live.Engine.Scheduling;
+
+public enum QuestionState
+{
+    Waiting,
+    Decoding,
+    Done,
+}
