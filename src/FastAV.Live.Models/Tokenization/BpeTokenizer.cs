@@ -112,6 +112,41 @@ public sealed class BpeTokenizer
         }
     }
 
+    /// <summary>
+    /// Encodes the concatenation of <paramref name="segments"/> as one text, looking for added tokens only in
+    /// segments that allow them: plain text on both sides of a boundary is merged by BPE as if it were one string
+    /// (so a rendered template and the user text in it tokenize as the whole prompt would).
+    /// </summary>
+    public void EncodeSegments(IReadOnlyList<(string Text, bool AllowAddedTokens)> segments, List<int> output)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        ArgumentNullException.ThrowIfNull(output);
+        var plain = new StringBuilder();
+        foreach (var (text, allow) in segments)
+        {
+            if (!allow || _splitter.IsEmpty)
+            {
+                plain.Append(text);
+                continue;
+            }
+
+            foreach (var (start, length, token) in _splitter.Split(text))
+            {
+                if (token is null)
+                {
+                    plain.Append(text, start, length);
+                    continue;
+                }
+
+                EncodePlain(plain.ToString(), output);
+                plain.Clear();
+                output.Add(token.Id);
+            }
+        }
+
+        EncodePlain(plain.ToString(), output);
+    }
+
     /// <summary>The text of <paramref name="ids"/>; invalid UTF-8 (a character cut off) becomes U+FFFD.</summary>
     public string Decode(ReadOnlySpan<int> ids, bool skipSpecialTokens = false)
     {
