@@ -69,7 +69,7 @@ public sealed class VisionTower : IDisposable
     public Tensor Embed(ReadOnlySpan<float> pixels, int frames, int height, int width)
     {
         var channels = _config.Encoder.ChannelCount;
-        if (frames < 1 || height < 1 || width < 1 || (long)frames * channels * height * width != pixels.Length)
+        if (frames < 1 || height < 1 || width < 1 || (Int128)frames * channels * height * width != pixels.Length)
         {
             throw new ArgumentException($"{pixels.Length} values are not [{frames}, {channels}, {height}, {width}] pixels", nameof(pixels));
         }
