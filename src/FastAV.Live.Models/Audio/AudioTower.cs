@@ -8,6 +8,8 @@ namespace FastAV.Live.Models.Audio;
 /// optionally padded to <see cref="AudioTowerConfig.PadToSeconds"/>, Whisper-encoded, the window's
 /// positions average-pooled to <see cref="AudioTowerConfig.TokensPerSecond"/>, projected:
 /// [TokenCount(seconds), hidden].
+/// Build it once, outside any <see cref="TensorScope"/> (the weights it takes would be disposed
+/// with that scope); each call returns a tensor the caller owns.
 /// </summary>
 public sealed class AudioTower : IDisposable
 {

@@ -7,6 +7,8 @@ namespace FastAV.Live.Models.Vision;
 /// Turns a window's frames into LLM embeddings: encoder features, each frame's patch grid pooled
 /// to <see cref="VisionTowerConfig.PooledGrid"/>, projected to the LLM's hidden size, frames one
 /// after another: [frames · tokensPerFrame, hidden].
+/// Build it once, outside any <see cref="TensorScope"/> (the weights it takes would be disposed
+/// with that scope); each call returns a tensor the caller owns.
 /// </summary>
 public sealed class VisionTower : IDisposable
 {
