@@ -28,8 +28,11 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-if [ -f clients/node/package-lock.json ]; then
-  (cd clients/node && npm ci --no-audit --no-fund --loglevel=error)
-fi
+for dir in clients/node tests/FastAV.Live.Models.Tests/node; do
+  # the Node client, and the reference tokenizer the tokenizer parity test runs
+  if [ -f "$dir/package-lock.json" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
 
 dotnet build FastAV.Live.sln -c Release -nologo -v:q

@@ -1,10 +1,16 @@
 using FastAV.Live.Server.Hosting;
 
 // fastav [serve] [--urls http://127.0.0.1:50051] [--Server:CertificatePath cert.pfx] [--Grpc:MaxReceiveMessageSize N] ...
+// fastav tokenize --tokenizer PATH [--decode]   (text lines on stdin → JSON arrays of token ids)
 var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
+if (verb == "tokenize")
+{
+    return await FastAV.Live.Server.Verbs.TokenizeVerb.RunAsync(args[1..], Console.In, Console.Out, Console.Error);
+}
+
 if (verb != "serve")
 {
-    await Console.Error.WriteLineAsync($"fastav: unknown verb '{verb}'. Verbs available: serve.");
+    await Console.Error.WriteLineAsync($"fastav: unknown verb '{verb}'. Verbs available: serve, tokenize.");
     return 2;
 }
 

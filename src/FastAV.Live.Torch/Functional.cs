@@ -94,6 +94,45 @@ public static unsafe class Functional
         return Tensor.From(TorchNative.fat_interpolate(input.Handle, height, width, (int)mode, alignCorners ? 1 : 0));
     }
 
+    /// <summary>
+    /// Average pooling over the last dim of [N, C, L] (or [C, L]); stride null = kernel. With
+    /// <paramref name="ceilMode"/> a last window running past the end averages only what it covers.
+    /// </summary>
+    public static Tensor AvgPool1d(Tensor input, long kernelSize, long? stride = null, long padding = 0, bool ceilMode = false, bool countIncludePad = true)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Tensor.From(TorchNative.fat_avg_pool1d(input.Handle, kernelSize, stride ?? kernelSize, padding, ceilMode ? 1 : 0, countIncludePad ? 1 : 0));
+    }
+
+    /// <summary>Average pooling over the last two dims of [N, C, H, W] (or [C, H, W]); pairs are (H, W), stride null = kernel.</summary>
+    public static Tensor AvgPool2d(
+        Tensor input,
+        (long H, long W) kernelSize,
+        (long H, long W)? stride = null,
+        (long H, long W)? padding = null,
+        bool ceilMode = false,
+        bool countIncludePad = true)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var (kh, kw) = kernelSize;
+        var (sh, sw) = stride ?? kernelSize;
+        var (ph, pw) = padding ?? (0, 0);
+        long* k = stackalloc long[] { kh, kw };
+        long* s = stackalloc long[] { sh, sw };
+        long* p = stackalloc long[] { ph, pw };
+        return Tensor.From(TorchNative.fat_avg_pool2d(input.Handle, k, s, p, ceilMode ? 1 : 0, countIncludePad ? 1 : 0));
+    }
+
+    /// <summary>
+    /// Average pooling of [N, C, H, W] (or [C, H, W]) to [.., height, width]: output cell i covers
+    /// input rows [floor(i·H/height), ceil((i+1)·H/height)), and likewise for columns.
+    /// </summary>
+    public static Tensor AdaptiveAvgPool2d(Tensor input, long height, long width)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Tensor.From(TorchNative.fat_adaptive_avg_pool2d(input.Handle, height, width));
+    }
+
     /// <summary>Rows of <paramref name="weight"/> [vocab, dim] picked by integer <paramref name="input"/> -> [..., dim].</summary>
     public static Tensor Embedding(Tensor input, Tensor weight)
     {

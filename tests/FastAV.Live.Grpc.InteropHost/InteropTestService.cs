@@ -141,11 +141,7 @@ public sealed class InteropTestService : IGrpcService
         }
     }
 
-    /// <summary>
-    /// CompressedRequest: a request that says it is compressed must be. Handlers see decoded
-    /// messages, not frames, so the call's grpc-encoding stands for the message's flag (a client
-    /// that declares gzip and still sends this message uncompressed is not caught).
-    /// </summary>
+    /// <summary>CompressedRequest: a request that says it is compressed must have arrived with the compressed flag set.</summary>
     private static void CheckExpectCompressed(BoolValue? expectCompressed, ServerCallContext context)
     {
         if (expectCompressed?.Value != true)
@@ -153,8 +149,7 @@ public sealed class InteropTestService : IGrpcService
             return;
         }
 
-        var encoding = context.GetHttpContext().Request.Headers["grpc-encoding"].ToString();
-        if (encoding.Length == 0 || encoding == "identity")
+        if (!context.LastRequestCompressed)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "Expected a compressed request, but it was not compressed."));
         }

@@ -64,6 +64,16 @@ public sealed class EchoService : IGrpcService
             {
                 while (await requests.MoveNext(context.CancellationToken))
                 {
+                    if (requests.Current.Value == "two-writers")
+                    {
+                        // Two writes at once: the second must be refused, the first must complete.
+                        var first = responses.WriteAsync(new StringValue { Value = new string('a', 3_000_000) });
+                        var second = Record.Exception(() => responses.WriteAsync(new StringValue { Value = "b" }).GetAwaiter().GetResult());
+                        await first;
+                        await responses.WriteAsync(new StringValue { Value = second?.GetType().Name + ": " + second?.Message });
+                        continue;
+                    }
+
                     var reply = await HandleAsync(requests.Current.Value, context);
                     await responses.WriteAsync(reply);
                 }

@@ -101,11 +101,50 @@ public sealed class FunctionalTests(GoldenFile goldens)
         c.AssertClose("bilinear_ac", Functional.Interpolate(img, 5, 7, InterpolateMode.Bilinear, alignCorners: true));
         c.AssertClose("nearest", Functional.Interpolate(img, 6, 2), atol: 0, rtol: 0);
         c.AssertClose("down", Functional.Interpolate(img, 2, 2, InterpolateMode.Bilinear));
+        c.AssertClose("bicubic", Functional.Interpolate(img, 5, 7, InterpolateMode.Bicubic));
+        c.AssertClose("bicubic_ac", Functional.Interpolate(img, 5, 7, InterpolateMode.Bicubic, alignCorners: true));
+        c.AssertClose("bicubic_down", Functional.Interpolate(img, 2, 3, InterpolateMode.Bicubic));
+        c.AssertClose("bicubic_same", Functional.Interpolate(img, 3, 4, InterpolateMode.Bicubic));
+        Assert.Equal(img.ToArray<float>(), Functional.Interpolate(img, 3, 4, InterpolateMode.Bicubic).ToArray<float>());
         var e = goldens["embedding"];
         e.AssertClose("y", Functional.Embedding(e.Input("i"), e.Input("w")), atol: 0, rtol: 0);
         var cs = goldens["cosine"];
         var a = cs.Input("a");
         cs.AssertClose("y", Functional.CosineSimilarity(a, cs.Input("b")));
         cs.AssertClose("y0", Functional.CosineSimilarity(a, a * 2 + 1, 0));
+    }
+
+    [Fact]
+    public void AveragePoolingMatchesPyTorch()
+    {
+        using var scope = new TensorScope();
+        var c = goldens["avg_pool"];
+        var x1 = c.Input("x1");
+        var x2 = c.Input("x2");
+        c.AssertClose("p1", Functional.AvgPool1d(x1, 2));
+        c.AssertClose("p1_ceil", Functional.AvgPool1d(x1, 3, ceilMode: true));
+        c.AssertClose("p1_pad", Functional.AvgPool1d(x1, 3, stride: 2, padding: 1, countIncludePad: false));
+        c.AssertClose("p2", Functional.AvgPool2d(x2, (2, 2)));
+        c.AssertClose("p2_ceil", Functional.AvgPool2d(x2, (3, 2), ceilMode: true));
+        c.AssertClose("p2_pad", Functional.AvgPool2d(x2, (3, 3), stride: (2, 1), padding: (1, 1)));
+        c.AssertClose("a2", Functional.AdaptiveAvgPool2d(x2, 3, 2));
+        c.AssertClose("a2_up", Functional.AdaptiveAvgPool2d(x2, 9, 5));
+        Assert.Equal([2L, 3L, 4L], Functional.AvgPool1d(x1, 3, ceilMode: true).Shape);
+    }
+
+    [Fact]
+    public void PoolingRejectsBadArguments()
+    {
+        using var scope = new TensorScope();
+        var x = Torch.Ones([1, 2, 4, 4]);
+        Assert.Throws<TorchException>(() => Functional.AvgPool1d(Torch.Ones([1, 2, 4]), 0));
+        Assert.Throws<TorchException>(() => Functional.AvgPool1d(Torch.Ones([1, 2, 4]), 5));
+        Assert.Throws<TorchException>(() => Functional.AvgPool1d(Torch.Ones([1, 2, 4]), 2, padding: 2));
+        Assert.Throws<TorchException>(() => Functional.AvgPool2d(x, (-1, 2)));
+        Assert.Throws<TorchException>(() => Functional.AvgPool2d(Torch.Ones([4]), (2, 2)));
+        Assert.Throws<TorchException>(() => Functional.AdaptiveAvgPool2d(x, 0, 2));
+        Assert.Throws<TorchException>(() => Functional.AdaptiveAvgPool2d(Torch.Ones([4]), 1, 1));
+        Assert.Throws<TorchException>(() => Functional.Interpolate(Torch.Ones([2, 4]), 3, 3, InterpolateMode.Bicubic));
+        Assert.Equal(1f, Functional.AdaptiveAvgPool2d(x, 1, 1).Sum().Item<float>() / 2);
     }
 }

@@ -160,7 +160,18 @@ case("interpolate", {"x": img},
      {"bilinear": F.interpolate(img, size=(5, 7), mode="bilinear", align_corners=False),
       "bilinear_ac": F.interpolate(img, size=(5, 7), mode="bilinear", align_corners=True),
       "nearest": F.interpolate(img, size=(6, 2), mode="nearest"),
-      "down": F.interpolate(img, size=(2, 2), mode="bilinear", align_corners=False)})
+      "down": F.interpolate(img, size=(2, 2), mode="bilinear", align_corners=False),
+      "bicubic": F.interpolate(img, size=(5, 7), mode="bicubic", align_corners=False),
+      "bicubic_ac": F.interpolate(img, size=(5, 7), mode="bicubic", align_corners=True),
+      "bicubic_down": F.interpolate(img, size=(2, 3), mode="bicubic", align_corners=False),
+      "bicubic_same": F.interpolate(img, size=(3, 4), mode="bicubic", align_corners=False)})
+px1, px2 = rn(2, 3, 11, seed=40), rn(2, 3, 7, 5, seed=41)
+case("avg_pool", {"x1": px1, "x2": px2},
+     {"p1": F.avg_pool1d(px1, 2), "p1_ceil": F.avg_pool1d(px1, 3, ceil_mode=True),
+      "p1_pad": F.avg_pool1d(px1, 3, stride=2, padding=1, count_include_pad=False),
+      "p2": F.avg_pool2d(px2, (2, 2)), "p2_ceil": F.avg_pool2d(px2, (3, 2), ceil_mode=True),
+      "p2_pad": F.avg_pool2d(px2, 3, stride=(2, 1), padding=1),
+      "a2": F.adaptive_avg_pool2d(px2, (3, 2)), "a2_up": F.adaptive_avg_pool2d(px2, (9, 5))})
 ew, ei = rn(10, 3, seed=27), torch.tensor([[1, 5], [9, 0]])
 case("embedding", {"w": ew, "i": ei}, {"y": F.embedding(ei, ew)})
 ca, cb2 = rn(3, 4, seed=28), rn(1, 4, seed=29)

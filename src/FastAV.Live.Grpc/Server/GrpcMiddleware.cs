@@ -62,6 +62,15 @@ internal sealed class GrpcMiddleware
             return;
         }
 
+        if (HasMalformedHttp2Fields(http.Request.Headers, out var field))
+        {
+            // RFC 9113 §8.2: a request with connection-specific or invalid field names is malformed, a stream
+            // error of type PROTOCOL_ERROR. Kestrel lets these through, so the check is here.
+            GrpcServerLog.Rejected(_logger, http.Request.Path, 0, $"malformed HTTP/2 field '{field}'");
+            http.Features.Get<IHttpResetFeature>()?.Reset(0x1);
+            return;
+        }
+
         if (!HttpMethods.IsPost(http.Request.Method))
         {
             Reject(http, StatusCodes.Status405MethodNotAllowed, $"Request method '{http.Request.Method}' is not supported: gRPC needs POST.");
@@ -189,6 +198,25 @@ internal sealed class GrpcMiddleware
         http.Response.ContentType = GrpcProtocol.ContentType;
         http.Response.Headers[GrpcProtocol.StatusTrailer] = ((int)status.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
         http.Response.Headers[GrpcProtocol.MessageTrailer] = PercentEncoding.Encode(status.Detail);
+    }
+
+    private static bool HasMalformedHttp2Fields(IHeaderDictionary headers, out string field)
+    {
+        foreach (var (name, _) in headers)
+        {
+            var connectionSpecific = name.Equals("keep-alive", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("proxy-connection", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("transfer-encoding", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("upgrade", StringComparison.OrdinalIgnoreCase);
+            if (connectionSpecific || name.AsSpan().IndexOfAny(" \t\r\n\"(),/;<=>?@[\\]{}") >= 0)
+            {
+                field = name;
+                return true;
+            }
+        }
+
+        field = "";
+        return false;
     }
 
     /// <summary>"/pkg.Service/Method" → "pkg.Service".</summary>

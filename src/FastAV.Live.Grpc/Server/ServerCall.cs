@@ -47,6 +47,8 @@ internal sealed class ServerCall : IDisposable
 
     public CancellationToken CancellationToken => _callCts.Token;
 
+    public bool LastRequestCompressed => _reader.LastMessageCompressed;
+
     public async Task<(bool HasMessage, T Message)> ReadMessageAsync<T>(Marshaller<T> marshaller, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _callCts.Token);

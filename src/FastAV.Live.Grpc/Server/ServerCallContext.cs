@@ -61,6 +61,9 @@ public sealed class ServerCallContext
     /// <summary>Response encoding for this call (identity, gzip, deflate); set before the first write. Used only if the client accepts it.</summary>
     public string? ResponseCompression { get; set; }
 
+    /// <summary>Whether the request message read last arrived compressed (its frame's compressed flag).</summary>
+    public bool LastRequestCompressed => _call.LastRequestCompressed;
+
     public Task WriteResponseHeadersAsync(Metadata responseHeaders) => _call.WriteResponseHeadersAsync(responseHeaders);
 
     public HttpContext GetHttpContext() => _http;

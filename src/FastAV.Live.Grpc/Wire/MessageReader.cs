@@ -11,6 +11,9 @@ internal sealed class MessageReader(PipeReader reader, int maxMessageSize, strin
 {
     private bool _completed;
 
+    /// <summary>Whether the last message read arrived with the compressed flag set.</summary>
+    public bool LastMessageCompressed { get; private set; }
+
     /// <summary>Reads the next message; (false, default) at the end of the stream.</summary>
     public async ValueTask<(bool HasMessage, T Message)> ReadAsync<T>(Func<ReadOnlySequence<byte>, T> deserialize, CancellationToken cancellationToken)
     {
@@ -27,6 +30,7 @@ internal sealed class MessageReader(PipeReader reader, int maxMessageSize, strin
             switch (status)
             {
                 case FrameStatus.Complete:
+                    LastMessageCompressed = compressed;
                     T message;
                     try
                     {

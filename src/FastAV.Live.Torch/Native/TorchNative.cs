@@ -130,6 +130,9 @@ internal static unsafe partial class TorchNative
     [LibraryImport(Library)] internal static partial IntPtr fat_conv1d(TensorHandle x, TensorHandle weight, IntPtr bias, long stride, long padding, long dilation, long groups);
     [LibraryImport(Library)] internal static partial IntPtr fat_conv2d(TensorHandle x, TensorHandle weight, IntPtr bias, long* stride2, long* padding2, long* dilation2, long groups);
     [LibraryImport(Library)] internal static partial IntPtr fat_interpolate(TensorHandle x, long outH, long outW, int mode, int alignCorners);
+    [LibraryImport(Library)] internal static partial IntPtr fat_avg_pool1d(TensorHandle x, long kernel, long stride, long padding, int ceilMode, int countIncludePad);
+    [LibraryImport(Library)] internal static partial IntPtr fat_avg_pool2d(TensorHandle x, long* kernel2, long* stride2, long* padding2, int ceilMode, int countIncludePad);
+    [LibraryImport(Library)] internal static partial IntPtr fat_adaptive_avg_pool2d(TensorHandle x, long outH, long outW);
     [LibraryImport(Library)] internal static partial IntPtr fat_embedding(TensorHandle weight, TensorHandle indices);
     [LibraryImport(Library)] internal static partial IntPtr fat_scaled_dot_product_attention(TensorHandle q, TensorHandle k, TensorHandle v, IntPtr mask, int isCausal, double scale, int forceComposite);
 

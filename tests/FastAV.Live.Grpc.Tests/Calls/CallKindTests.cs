@@ -127,6 +127,32 @@ public sealed class CallKindTests : IAsyncLifetime
         Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
     }
 
+    [Fact]
+    public async Task The_server_allows_one_writer_per_call()
+    {
+        using var call = _channel.AsyncDuplexStreamingCall(EchoService.Duplex, default);
+        await call.RequestStream.WriteAsync(new StringValue { Value = "two-writers" });
+        Assert.True(await call.ResponseStream.MoveNext());
+        Assert.Equal(3_000_000, call.ResponseStream.Current.Value.Length);
+        Assert.True(await call.ResponseStream.MoveNext());
+        Assert.Equal("InvalidOperationException: Only one write can be pending at a time.", call.ResponseStream.Current.Value);
+        await call.RequestStream.CompleteAsync();
+        Assert.False(await call.ResponseStream.MoveNext());
+    }
+
+    [Fact]
+    public async Task The_client_allows_one_writer_per_call()
+    {
+        using var call = _channel.AsyncClientStreamingCall(EchoService.ClientStream, default);
+        var big = new StringValue { Value = new string('c', 3_000_000) };
+        var first = call.RequestStream.WriteAsync(big);
+        var second = await Assert.ThrowsAsync<InvalidOperationException>(() => call.RequestStream.WriteAsync(new StringValue { Value = "d" }));
+        Assert.Contains("previous write is in progress", second.Message, StringComparison.Ordinal);
+        await first;
+        await call.RequestStream.CompleteAsync();
+        Assert.Equal(3_000_000, (await call).Value.Length);
+    }
+
     [Theory]
     [InlineData("gzip")]
     [InlineData("deflate")]

@@ -149,8 +149,16 @@ FAT_API fat_tensor* fat_conv1d(const fat_tensor* x, const fat_tensor* w, const f
                                int64_t stride, int64_t padding, int64_t dilation, int64_t groups);
 FAT_API fat_tensor* fat_conv2d(const fat_tensor* x, const fat_tensor* w, const fat_tensor* b,
                                const int64_t* stride2, const int64_t* padding2, const int64_t* dilation2, int64_t groups);
-/* mode 0 = nearest, 1 = bilinear (4-D input, NCHW). */
+/* mode 0 = nearest, 1 = bilinear, 2 = bicubic (4-D input, NCHW). */
 FAT_API fat_tensor* fat_interpolate(const fat_tensor* x, int64_t out_h, int64_t out_w, int32_t mode, int32_t align_corners);
+/* Average pooling: [N, C, L] / [N, C, H, W] (or unbatched); pairs are (H, W). A window that starts inside the
+ * input but runs past its end (ceil_mode) averages only the elements it covers. */
+FAT_API fat_tensor* fat_avg_pool1d(const fat_tensor* x, int64_t kernel, int64_t stride, int64_t padding, int32_t ceil_mode,
+                                   int32_t count_include_pad);
+FAT_API fat_tensor* fat_avg_pool2d(const fat_tensor* x, const int64_t* kernel2, const int64_t* stride2, const int64_t* padding2,
+                                   int32_t ceil_mode, int32_t count_include_pad);
+/* Adaptive average pooling to [N, C, out_h, out_w]: output cell i covers input rows [floor(i*H/oh), ceil((i+1)*H/oh)). */
+FAT_API fat_tensor* fat_adaptive_avg_pool2d(const fat_tensor* x, int64_t out_h, int64_t out_w);
 FAT_API fat_tensor* fat_embedding(const fat_tensor* weight, const fat_tensor* indices);
 /* q [..., L, E], k [..., S, E], v [..., S, Ev]; mask nullable (bool: true = attend, or additive float);
  * scale NaN means 1/sqrt(E). */

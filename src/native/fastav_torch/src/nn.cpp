@@ -117,7 +117,30 @@ fat_tensor* fat_interpolate(const fat_tensor* x, int64_t out_h, int64_t out_w, i
     if (mode == 1) {
       return fat::wrap(at::upsample_bilinear2d(input, at::IntArrayRef(size, 2), align_corners != 0, c10::nullopt, c10::nullopt));
     }
+    if (mode == 2) {
+      return fat::wrap(at::upsample_bicubic2d(input, at::IntArrayRef(size, 2), align_corners != 0, c10::nullopt, c10::nullopt));
+    }
     throw std::invalid_argument("interpolate: unknown mode " + std::to_string(mode));
+  })
+}
+
+fat_tensor* fat_avg_pool1d(const fat_tensor* x, int64_t kernel, int64_t stride, int64_t padding, int32_t ceil_mode,
+                           int32_t count_include_pad) {
+  FAT_TENSOR(at::avg_pool1d(fat::ref(x, "input"), at::IntArrayRef(kernel), at::IntArrayRef(stride), at::IntArrayRef(padding),
+                            ceil_mode != 0, count_include_pad != 0))
+}
+
+fat_tensor* fat_avg_pool2d(const fat_tensor* x, const int64_t* kernel2, const int64_t* stride2, const int64_t* padding2,
+                           int32_t ceil_mode, int32_t count_include_pad) {
+  FAT_TENSOR(at::avg_pool2d(fat::ref(x, "input"), fat::dims(kernel2, 2), fat::dims(stride2, 2), fat::dims(padding2, 2),
+                            ceil_mode != 0, count_include_pad != 0, c10::nullopt))
+}
+
+fat_tensor* fat_adaptive_avg_pool2d(const fat_tensor* x, int64_t out_h, int64_t out_w) {
+  FAT_GUARD(nullptr, {
+    if (out_h <= 0 || out_w <= 0) throw std::invalid_argument("adaptive_avg_pool2d: output size must be positive");
+    const int64_t size[2] = {out_h, out_w};
+    return fat::wrap(at::adaptive_avg_pool2d(fat::ref(x, "input"), at::IntArrayRef(size, 2)));
   })
 }
 

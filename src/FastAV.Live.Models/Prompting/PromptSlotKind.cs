@@ -1,0 +1,7 @@
+namespace FastAV.Live.Models.Prompting;
+
+public enum PromptSlotKind
+{
+    Video,
+    Audio,
+}
