@@ -18,6 +18,7 @@ public sealed class RollingKvCache
         if (options.LayerCount < 1) throw new ArgumentOutOfRangeException(nameof(options), options.LayerCount, "LayerCount must be at least 1");
         if (options.BytesPerTokenPerLayer < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BytesPerTokenPerLayer, "BytesPerTokenPerLayer must be positive");
         if (options.MaxBlockSpan < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxBlockSpan, "MaxBlockSpan must be positive");
+        if (options.EvictionHeadroom < 0) throw new ArgumentOutOfRangeException(nameof(options), options.EvictionHeadroom, "EvictionHeadroom must not be negative");
         if (options.QuestionReserve < 0) throw new ArgumentOutOfRangeException(nameof(options), options.QuestionReserve, "QuestionReserve must not be negative");
         if (options.LayerBudgets is { } budgets && budgets.Count != options.LayerCount)
         {
@@ -93,7 +94,10 @@ public sealed class RollingKvCache
 
             if (layer.Count + incoming > layer.MaxTokens)
             {
-                var kept = SelectKept(layer, layer.MaxTokens - incoming);
+                var promptRows = 0;
+                foreach (var row in layer.Rows) promptRows += row.Kind == TokenKind.Prompt ? 1 : 0;
+                var room = layer.MaxTokens - incoming;
+                var kept = SelectKept(layer, Math.Max(Math.Min(promptRows, room), room - _options.EvictionHeadroom));
                 evicted += layer.Count - kept.Length;
                 layer.Keep(kept);
                 layer.Reindex();

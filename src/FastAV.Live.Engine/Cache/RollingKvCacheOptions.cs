@@ -20,6 +20,9 @@ public sealed record RollingKvCacheOptions
     /// <summary>Largest block appended at once (a window's span before pruning).</summary>
     public int MaxBlockSpan { get; init; } = 4096;
 
+    /// <summary>Extra rows freed whenever a layer must evict, so eviction runs every few windows instead of every one.</summary>
+    public int EvictionHeadroom { get; init; }
+
     /// <summary>Positions kept free above the cache for a question and its answer.</summary>
     public int QuestionReserve { get; init; } = 512;
 }

@@ -55,6 +55,22 @@ public sealed class RollingKvCacheTests
     }
 
     [Fact]
+    public void HeadroomFreesExtraRowsSoEvictionRunsLessOften()
+    {
+        var cache = new RollingKvCache(
+            new RollingKvCacheOptions { LayerCount = 1, BytesPerTokenPerLayer = 8, Budget = new KvBudget { MaxTokens = 10 }, MaxPositions = 64, MaxBlockSpan = 16, QuestionReserve = 8, EvictionHeadroom = 4 },
+            new StreamingLlmEviction(new StreamingLlmOptions { SinkCount = 1 }));
+        cache.Append(0, Block(0, 2, TokenKind.Prompt));
+        cache.Append(0, Block(2, 8));
+        var plan = cache.MakeRoom([2], 2);
+        Assert.Equal(6, plan.EvictedCount); // 10 + 2 > 10: keep 10 − 2 − 4 = 4 rows (2 prompt, 1 sink, 1 recent)
+        Assert.Equal([0L, 1, 2, 9], cache.Layer(0).Rows.ToArray().Select(r => r.TimelineIndex));
+        cache.Append(0, Block(10, 2));
+        Assert.Equal(0, cache.MakeRoom([2], 2).EvictedCount);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RollingKvCache(new RollingKvCacheOptions { EvictionHeadroom = -1 }, new StreamingLlmEviction()));
+    }
+
+    [Fact]
     public void ScoresFoldThroughThePolicy()
     {
         var cache = Small(8, new A2sfEviction(new A2sfOptions { ForgettingFactor = 0.5f }));
