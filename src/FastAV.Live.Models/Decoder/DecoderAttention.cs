@@ -151,8 +151,9 @@ internal sealed class DecoderAttention : IDisposable
         return slots;
     }
 
-    private static void CheckSlots(int[] slots, int cachedCount, int layer)
+    internal static void CheckSlots(int[] slots, int cachedCount, int layer)
     {
+        ArgumentNullException.ThrowIfNull(slots);
         for (var i = 0; i < slots.Length; i++)
         {
             if (slots[i] < 0 || slots[i] >= cachedCount)

@@ -57,32 +57,25 @@ public sealed class DecoderModel : IDisposable
         ArgumentNullException.ThrowIfNull(headName);
         config.Validate();
         var source = new DecoderWeights(weights);
-        var owned = new List<IDisposable>();
+        RotaryEmbedding? rope = null;
         try
         {
             var embedding = source.Get(prefix + "embed_tokens.weight", config.VocabSize, config.HiddenSize);
-            owned.Add(embedding);
-            var rope = new RotaryEmbedding(config);
-            owned.Add(rope);
+            rope = new RotaryEmbedding(config);
             var layers = new DecoderLayer[config.LayerCount];
             for (var i = 0; i < layers.Length; i++)
             {
                 layers[i] = new DecoderLayer(config, rope, source, i, prefix);
-                owned.Add(layers[i]);
             }
 
             var norm = new RmsNorm(source.Get(prefix + "norm.weight", config.HiddenSize), config.RmsNormEps);
-            owned.Add(norm);
             var head = config.TieWordEmbeddings ? embedding : source.Get(headName, config.VocabSize, config.HiddenSize);
             return new DecoderModel(config, source.DType!.Value, embedding, head, norm, rope, layers);
         }
         catch
         {
-            foreach (var o in owned)
-            {
-                o.Dispose();
-            }
-
+            source.DisposeTaken();
+            rope?.Dispose();
             throw;
         }
     }
@@ -154,6 +147,23 @@ public sealed class DecoderModel : IDisposable
         }
 
         LayerKv.CheckPositions(positions, nameof(positions));
+        if (cachedSlots is not null)
+        {
+            // Checked for every layer before any runs, so a rejected call appends nothing.
+            foreach (var (layer, slots) in cachedSlots)
+            {
+                if (layer >= fromLayer && layer < toLayer)
+                {
+                    DecoderAttention.CheckSlots(slots, cache[layer].Count, layer);
+                }
+            }
+        }
+
+        if (fromLayer == toLayer)
+        {
+            return hidden.Alias();
+        }
+
         using var scope = new TensorScope();
         var h = hidden;
         for (var i = fromLayer; i < toLayer; i++)
@@ -168,7 +178,7 @@ public sealed class DecoderModel : IDisposable
             h = next;
         }
 
-        return ReferenceEquals(h, hidden) ? hidden.Alias() : scope.MoveToOuter(h);
+        return scope.MoveToOuter(h);
     }
 
     /// <summary>Final norm and LM head: hidden [T, hidden] -> logits [T, vocab].</summary>

@@ -10,6 +10,7 @@ namespace FastAV.Live.Models.Decoder;
 internal sealed class DecoderWeights
 {
     private readonly IWeightSource _source;
+    private readonly List<Tensor> _taken = [];
 
     public DecoderWeights(IWeightSource source) => _source = source;
 
@@ -49,6 +50,18 @@ internal sealed class DecoderWeights
             throw;
         }
 
+        _taken.Add(tensor);
         return tensor;
+    }
+
+    /// <summary>Disposes every tensor taken so far (a load that failed half-way).</summary>
+    public void DisposeTaken()
+    {
+        foreach (var t in _taken)
+        {
+            t.Dispose();
+        }
+
+        _taken.Clear();
     }
 }
