@@ -172,9 +172,10 @@ def lm_head(cfg, W):
     return W["model.embed_tokens.weight"] if cfg.tie_word_embeddings else W["lm_head.weight"]
 
 
-def forward(cfg, W, ids, positions, pasts=None, drop_at=None, keep=None):
+def forward(cfg, W, ids, positions, pasts=None, drop_at=None, keep=None, last_only=False):
     """Full model. pasts: per-layer past or None. drop_at/keep: from layer drop_at on, only rows keep
-    of the block go on. Returns logits [T', vocab], per-layer probs, per-layer (raw_k, v, positions)."""
+    of the block go on. Returns logits [T', vocab] (only the last row with last_only), per-layer
+    probs, per-layer (raw_k, v, positions)."""
     h = W["model.embed_tokens.weight"][ids][None]
     probs_all, kv = [], []
     pos = positions
@@ -186,6 +187,8 @@ def forward(cfg, W, ids, positions, pasts=None, drop_at=None, keep=None):
         h, probs, k, v = decoder_layer(cfg, W, i, h, pos, past)
         probs_all.append(probs)
         kv.append((k, v, pos))
+    if last_only:
+        h = h[:, -1:]
     h = rms_norm(h, W["model.norm.weight"], cfg.rms_norm_eps)
     return linear(h, lm_head(cfg, W))[0], probs_all, kv
 
