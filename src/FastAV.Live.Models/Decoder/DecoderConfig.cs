@@ -40,6 +40,52 @@ public sealed record DecoderConfig
     public int QueriesPerKeyValue => AttentionHeadCount / KeyValueHeadCount;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first impossible value.</summary>
+    /// <summary>
+    /// The decoder configuration of a Hugging Face Qwen2/LLaMA config.json. Features the decoder does
+    /// not implement (o_proj or MLP biases, YaRN, activations other than SiLU) are refused by name.
+    /// </summary>
+    public static DecoderConfig FromHuggingFace(Config.Qwen2Config hf)
+    {
+        ArgumentNullException.ThrowIfNull(hf);
+        if (hf.OutputBias || hf.MlpBias)
+        {
+            throw new NotSupportedException($"{hf.ModelType}: attention output or MLP biases (attention_bias / mlp_bias) are not supported by this decoder.");
+        }
+
+        if (hf.HiddenAct is not ("silu" or "swish"))
+        {
+            throw new NotSupportedException($"{hf.ModelType}: hidden_act '{hf.HiddenAct}' is not supported (SiLU only).");
+        }
+
+        var scaling = hf.RopeScaling switch
+        {
+            null => RopeScaling.None,
+            { Type: Config.RopeScalingType.Linear } r => new RopeScaling(RopeScalingKind.Linear, r.Factor),
+            { Type: Config.RopeScalingType.Dynamic } r => new RopeScaling(RopeScalingKind.Dynamic, r.Factor),
+            { Type: Config.RopeScalingType.Llama3 } r => new RopeScaling(
+                RopeScalingKind.Llama3, r.Factor, r.LowFreqFactor ?? 1.0, r.HighFreqFactor ?? 4.0, r.OriginalMaxPositionEmbeddings ?? 8192),
+            { Type: var other } => throw new NotSupportedException($"{hf.ModelType}: rope_scaling type '{other}' is not supported."),
+        };
+        var config = new DecoderConfig
+        {
+            HiddenSize = hf.HiddenSize,
+            IntermediateSize = hf.IntermediateSize,
+            LayerCount = hf.NumHiddenLayers,
+            AttentionHeadCount = hf.NumAttentionHeads,
+            KeyValueHeadCount = hf.NumKeyValueHeads,
+            HeadDim = hf.HeadDim,
+            VocabSize = hf.VocabSize,
+            RmsNormEps = hf.RmsNormEps,
+            RopeTheta = hf.RopeTheta,
+            RopeScaling = scaling,
+            MaxPositionEmbeddings = hf.MaxPositionEmbeddings,
+            TieWordEmbeddings = hf.TieWordEmbeddings,
+            AttentionBias = hf.QkvBias,
+        };
+        config.Validate();
+        return config;
+    }
+
     public void Validate()
     {
         Positive(HiddenSize, "hidden_size");
