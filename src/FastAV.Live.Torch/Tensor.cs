@@ -182,6 +182,21 @@ public sealed unsafe partial class Tensor : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// Takes this tensor out of every scope: the caller owns it and disposes it. For long-lived state
+    /// created inside a caller's scope (weights, KV caches), which must outlive that scope.
+    /// </summary>
+    public Tensor DetachFromScopes()
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        while (Scope is { } scope)
+        {
+            scope.MoveToOuter(this);
+        }
+
+        return this;
+    }
+
     public void Dispose()
     {
         _handle.Dispose();

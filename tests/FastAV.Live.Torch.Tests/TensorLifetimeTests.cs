@@ -56,6 +56,31 @@ public sealed class TensorLifetimeTests
     }
 
     [Fact]
+    public void DetachFromScopesLeavesEveryNestedScope()
+    {
+        Tensor kept;
+        Tensor temp;
+        using (var outer = new TensorScope())
+        {
+            using (var inner = new TensorScope())
+            {
+                temp = Torch.Full([2], 3.0);
+                kept = temp.Mul(2).DetachFromScopes();
+                Assert.Equal(1, inner.Count);
+            }
+
+            Assert.Equal(0, outer.Count);
+        }
+
+        Assert.True(temp.IsDisposed);
+        Assert.False(kept.IsDisposed);
+        Assert.Equal([6f, 6f], kept.ToArray<float>());
+        Assert.Same(kept, kept.DetachFromScopes()); // no scope: nothing to do
+        kept.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => kept.DetachFromScopes());
+    }
+
+    [Fact]
     public void MoveToOuterRejectsForeignTensors()
     {
         using var outside = new TensorScope();

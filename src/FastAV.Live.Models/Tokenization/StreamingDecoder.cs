@@ -12,7 +12,7 @@ public sealed class StreamingDecoder
 {
     private readonly BpeTokenizer _tokenizer;
     private readonly bool _skipSpecialTokens;
-    private readonly Decoder _utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false).GetDecoder();
+    private readonly System.Text.Decoder _utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false).GetDecoder();
     private char[] _chars = new char[64];
 
     internal StreamingDecoder(BpeTokenizer tokenizer, bool skipSpecialTokens)

@@ -33,7 +33,7 @@ public sealed class QwenReference
 
     private static List<(int[], string, string)> RunNode(List<string> corpus)
     {
-        var input = Path.Combine(Path.GetTempPath(), $"fastav-tokenizer-corpus-{Environment.ProcessId}.json");
+        var input = Path.Combine(Path.GetTempPath(), $"fastav-tokenizer-corpus-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
         File.WriteAllText(input, ToAsciiJson(corpus));
         try
         {
