@@ -1,0 +1,15 @@
+using FastAV.Live.Engine.Flops;
+
+namespace FastAV.Live.Engine.Running;
+
+/// <summary>A decoded answer and its cost. The stream's cache is as it was before the question.</summary>
+public sealed record AnswerResult
+{
+    public required long[] Tokens { get; init; }
+
+    /// <summary>Prefill of the question over the cache.</summary>
+    public required FlopsReport QuestionFlops { get; init; }
+
+    /// <summary>Decode of the answer tokens after the first.</summary>
+    public required FlopsReport DecodeFlops { get; init; }
+}

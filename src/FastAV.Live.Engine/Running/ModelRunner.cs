@@ -1,0 +1,336 @@
+using FastAV.Live.Engine.Cache;
+using FastAV.Live.Engine.Flops;
+using FastAV.Live.Engine.Pruning;
+using FastAV.Live.Engine.Sessions;
+using FastAV.Live.Models.Decoder;
+using FastAV.Live.Torch;
+
+namespace FastAV.Live.Engine.Running;
+
+/// <summary>
+/// The only engine type that moves tensors. Prefills a block layer by layer: all tokens below K, the global policy's
+/// subset at K, fine pruning by the last query's row after K; then folds the block into the stream's cache: scores
+/// updated, rows evicted by the cache's plan (index lists applied to the KV tensors), positions re-indexed. Answers
+/// prefill a question on top of the cache, decode greedily and truncate back to the cache as it was.
+/// </summary>
+public sealed class ModelRunner
+{
+    private readonly DecoderModel _model;
+    private readonly IPruningPolicy? _global;
+    private readonly FinePruner? _fine;
+    private readonly ModelRunnerOptions _options;
+    private readonly FlopsCounter _flops;
+
+    public ModelRunner(DecoderModel model, IPruningPolicy? globalPolicy = null, FinePruner? finePruner = null, ModelRunnerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _model = model;
+        _global = globalPolicy;
+        _fine = finePruner;
+        _options = options ?? new ModelRunnerOptions();
+        var c = model.Config;
+        LayerCount = c.LayerCount;
+        GlobalLayer = globalPolicy?.Layer ?? _options.GlobalLayer ?? LayerCount / 2;
+        if (GlobalLayer < 1 || GlobalLayer >= LayerCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), GlobalLayer, $"the global layer must be within 1..{LayerCount - 1}");
+        }
+
+        if (globalPolicy is { Stage: not PruningStage.AtLayer })
+        {
+            throw new ArgumentException($"{globalPolicy.Name} runs before the LLM, not at a layer", nameof(globalPolicy));
+        }
+
+        if (_options.MaxNewTokens < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.MaxNewTokens, "MaxNewTokens must be at least 1");
+        Geometry = new DecoderGeometry(c.LayerCount, c.HiddenSize, c.IntermediateSize, c.AttentionHeadCount, c.KeyValueHeadCount, c.ResolvedHeadDim);
+        BytesPerElement = model.DType switch
+        {
+            DType.Float16 or DType.BFloat16 => 2,
+            DType.Float64 => 8,
+            _ => 4,
+        };
+        _flops = new FlopsCounter(Geometry, BytesPerElement);
+    }
+
+    public int LayerCount { get; }
+
+    /// <summary>K: the first layer that sees only the global policy's subset.</summary>
+    public int GlobalLayer { get; }
+
+    public DecoderGeometry Geometry { get; }
+
+    public int BytesPerElement { get; }
+
+    /// <summary>A stream's KV state; tensors are sized once to the largest layer budget plus a block and a question.</summary>
+    public StreamKv CreateStream(RollingKvCacheOptions options, IEvictionPolicy eviction)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.LayerCount != LayerCount) throw new ArgumentException($"cache options have {options.LayerCount} layers, the model {LayerCount}", nameof(options));
+        var bytes = Geometry.KvBytesPerTokenPerLayer(BytesPerElement);
+        if (options.BytesPerTokenPerLayer != bytes)
+        {
+            throw new ArgumentException($"cache options count {options.BytesPerTokenPerLayer} bytes per token and layer; the model needs {bytes}", nameof(options));
+        }
+
+        if (options.MaxPositions > _model.Config.MaxPositionEmbeddings)
+        {
+            throw new ArgumentException($"MaxPositions {options.MaxPositions} exceeds the model's {_model.Config.MaxPositionEmbeddings}", nameof(options));
+        }
+
+        var cache = new RollingKvCache(options, eviction);
+        var largest = Enumerable.Range(0, LayerCount).Max(l => cache.Layer(l).MaxTokens);
+        return new StreamKv(_model.CreateCache(largest + options.MaxBlockSpan + options.QuestionReserve), cache);
+    }
+
+    /// <summary>The prompt's text tokens: never pruned, never evicted.</summary>
+    public PrefillResult PrefillPrompt(StreamKv stream, ReadOnlySpan<long> ids)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var scope = new TensorScope();
+        var embeddings = _model.Embed(ids);
+        var kinds = Enumerable.Repeat(TokenKind.Prompt, ids.Length).ToArray();
+        return Prefill(stream, embeddings, kinds, 0, new double[ids.Length], -1);
+    }
+
+    /// <summary>A window's embeddings [TokenCount, hidden] (media tokens from the projectors, then the separator).</summary>
+    public PrefillResult PrefillWindow(StreamKv stream, Tensor embeddings, Window window)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        return Prefill(stream, embeddings, window.Kinds, window.FirstTimelineIndex, window.MediaTimes, window.Index);
+    }
+
+    /// <summary>Any block: embeddings [n, hidden]; kinds, media times [n]; timeline index of its first token.</summary>
+    public PrefillResult Prefill(StreamKv stream, Tensor embeddings, TokenKind[] kinds, long firstTimelineIndex, double[] mediaTimes, long windowIndex)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(embeddings);
+        ArgumentNullException.ThrowIfNull(kinds);
+        ArgumentNullException.ThrowIfNull(mediaTimes);
+        var n = kinds.Length;
+        if (n == 0) throw new ArgumentException("a block needs tokens", nameof(kinds));
+        if (mediaTimes.Length != n) throw new ArgumentException($"{mediaTimes.Length} media times for {n} tokens", nameof(mediaTimes));
+        if (embeddings.Dim != 2 || embeddings.Size(0) != n || embeddings.Size(1) != _model.Config.HiddenSize)
+        {
+            throw new ArgumentException($"embeddings must be [{n}, {_model.Config.HiddenSize}], got {embeddings}", nameof(embeddings));
+        }
+
+        var book = stream.Cache;
+        var kv = stream.Tensors;
+        Apply(stream, book.MakeRoom(new int[LayerCount], n), new int[LayerCount]);
+        var cachedBefore = kv.Counts();
+
+        var lastQuery = new LastQueryAttention();
+        var kept = new int[LayerCount][];
+        var blockScores = new float[LayerCount][];
+        float[] logits;
+        try
+        {
+            logits = RunBlock(stream, embeddings, kinds, cachedBefore, lastQuery, kept, blockScores);
+        }
+        catch
+        {
+            // A failing policy or layer leaves the stream as it was: the block's rows come off every layer.
+            kv.Truncate(cachedBefore);
+            throw;
+        }
+
+        for (var l = 0; l < LayerCount; l++)
+        {
+            book.UpdateScores(l, lastQuery.Row(l).AsSpan(0, cachedBefore[l]));
+        }
+
+        var incoming = kept.Select(k => k.Length).ToArray();
+        var plan = book.MakeRoom(incoming, n);
+        Apply(stream, plan, incoming);
+        for (var l = 0; l < LayerCount; l++)
+        {
+            var (ratio, valueNorm) = NewRowNorms(kv[l], incoming[l]);
+            var rows = new CachedToken[incoming[l]];
+            for (var j = 0; j < rows.Length; j++)
+            {
+                var i = kept[l][j];
+                rows[j] = new CachedToken
+                {
+                    TimelineIndex = firstTimelineIndex + i,
+                    Kind = kinds[i],
+                    MediaTime = mediaTimes[i],
+                    Window = windowIndex,
+                    Position = i,
+                    Score = blockScores[l][j],
+                    ValueKeyRatio = ratio[j],
+                    ValueNorm = valueNorm[j],
+                };
+            }
+
+            book.Append(l, rows);
+            SyncPositions(book.Layer(l), kv[l]);
+        }
+
+        return new PrefillResult
+        {
+            KeptPerLayer = kept,
+            BlockScores = blockScores,
+            LastLogits = logits,
+            Flops = _flops.Prefill(incoming, cachedBefore),
+            EvictedCount = plan.EvictedCount,
+        };
+    }
+
+    /// <summary>Prefills the question over the cache, decodes greedily until endOfSequence or maxNewTokens, then rolls back.</summary>
+    public AnswerResult Answer(StreamKv stream, ReadOnlySpan<long> questionIds, int? maxNewTokens = null, long? endOfSequence = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var limit = maxNewTokens ?? _options.MaxNewTokens;
+        if (limit < 1) throw new ArgumentOutOfRangeException(nameof(maxNewTokens), limit, "must be at least 1");
+        if (questionIds.IsEmpty) throw new ArgumentException("a question needs tokens", nameof(questionIds));
+        var kv = stream.Tensors;
+        var mark = kv.Counts();
+        var bases = Enumerable.Range(0, LayerCount).Select(l => stream.Cache.Layer(l).NextPosition).ToArray();
+        var room = stream.Cache.MaxPositions - bases.Max();
+        if (questionIds.Length + limit > room)
+        {
+            throw new ArgumentOutOfRangeException(nameof(questionIds), questionIds.Length, $"question and answer need {questionIds.Length + limit} positions; {room} are left above the cache");
+        }
+
+        var tokens = new List<long>();
+        try
+        {
+            var ids = questionIds.ToArray();
+            var offset = 0;
+            while (true)
+            {
+                long next;
+                using (var scope = new TensorScope())
+                {
+                    var h = _model.Embed(ids);
+                    for (var l = 0; l < LayerCount; l++)
+                    {
+                        var positions = Enumerable.Range(offset, ids.Length).Select(i => (long)(bases[l] + i)).ToArray();
+                        h = _model.RunLayers(h, positions, kv, l, l + 1);
+                    }
+
+                    next = _model.Logits(h.Narrow(0, h.Size(0) - 1, 1)).ArgMax().Item<long>();
+                }
+
+                tokens.Add(next);
+                offset += ids.Length;
+                if (next == endOfSequence || tokens.Count >= limit) break;
+                ids = [next];
+            }
+        }
+        finally
+        {
+            kv.Truncate(mark);
+        }
+
+        var cached = stream.Cache;
+        var counts = Enumerable.Range(0, LayerCount).Select(l => cached.Layer(l).Count).ToArray();
+        var questionLength = questionIds.Length;
+        var question = Enumerable.Repeat(questionLength, LayerCount).ToArray();
+        var afterQuestion = counts.Select(c => c + questionLength).ToArray();
+        return new AnswerResult
+        {
+            Tokens = tokens.ToArray(),
+            QuestionFlops = _flops.Prefill(question, counts),
+            DecodeFlops = _flops.Decode(tokens.Count - 1, afterQuestion, afterQuestion.Max()),
+        };
+    }
+
+    // Layers one at a time: all tokens below K, the global subset at K, fine pruning after; returns the last token's logits.
+    private float[] RunBlock(StreamKv stream, Tensor embeddings, TokenKind[] kinds, int[] cachedBefore, LastQueryAttention lastQuery, int[][] kept, float[][] blockScores)
+    {
+        var book = stream.Cache;
+        var kv = stream.Tensors;
+        var alive = Enumerable.Range(0, kinds.Length).ToArray();
+        var hasMedia = kinds.Any(k => k.IsMedia()); // text-only blocks (prompt) are never pruned
+        using var scope = new TensorScope();
+        var h = embeddings.Alias();
+        for (var l = 0; l < LayerCount; l++)
+        {
+            var policy = !hasMedia ? null : l == GlobalLayer ? _global : l > GlobalLayer ? _fine : null;
+            if (policy is not null)
+            {
+                var context = new PruningContext
+                {
+                    Kinds = alive.Select(i => kinds[i]).ToArray(),
+                    QueryAttention = blockScores[l - 1],
+                    Keys = policy is DartPolicy ? BlockKeys(kv[l - 1], alive.Length) : null,
+                    KeyDim = Geometry.KvSize,
+                };
+                var selected = policy.SelectKept(context);
+                CheckSelection(policy, selected, alive.Length);
+                if (selected.Length < alive.Length)
+                {
+                    h = h.IndexSelect(0, Torch.Torch.FromArray(Array.ConvertAll(selected, i => (long)i)));
+                    alive = Array.ConvertAll(selected, j => alive[j]);
+                }
+            }
+
+            var start = book.Layer(l).NextPosition;
+            var positions = Array.ConvertAll(alive, i => (long)(start + i));
+            h = _model.RunLayers(h, positions, kv, l, l + 1, lastQuery);
+            kept[l] = alive;
+            blockScores[l] = lastQuery.Row(l).AsSpan(cachedBefore[l]).ToArray();
+        }
+
+        return _model.Logits(h.Narrow(0, h.Size(0) - 1, 1)).To(DType.Float32).ToArray<float>();
+    }
+
+    // A plug-in's answer must be ascending rows of the block that keep its last token (the query).
+    private static void CheckSelection(IPruningPolicy policy, int[] selected, int count)
+    {
+        var previous = -1;
+        foreach (var i in selected)
+        {
+            if (i <= previous || i >= count) throw new InvalidOperationException($"{policy.Name} returned rows that are not ascending within 0..{count - 1}");
+            previous = i;
+        }
+
+        if (previous != count - 1) throw new InvalidOperationException($"{policy.Name} dropped the block's last token");
+    }
+
+    // Applies the cache's plan to the tensors: kept old rows, then the block's newRows rows appended after them.
+    private void Apply(StreamKv stream, CacheCompaction plan, int[] newRows)
+    {
+        for (var l = 0; l < LayerCount; l++)
+        {
+            var kv = stream.Tensors[l];
+            if (plan.KeptRowsPerLayer[l] is { } rows)
+            {
+                var oldCount = kv.Count - newRows[l];
+                var slots = rows.Concat(Enumerable.Range(oldCount, newRows[l])).ToArray();
+                kv.Retain(slots);
+            }
+
+            if (newRows[l] == 0) SyncPositions(stream.Cache.Layer(l), kv);
+        }
+    }
+
+    private static void SyncPositions(LayerTokenSet book, LayerKv kv)
+    {
+        if (book.Count != kv.Count) throw new InvalidOperationException($"cache bookkeeping holds {book.Count} rows, the tensors {kv.Count}");
+        var positions = new long[book.Count];
+        var rows = book.Rows;
+        for (var i = 0; i < positions.Length; i++) positions[i] = rows[i].Position;
+        kv.Reposition(positions);
+    }
+
+    // The block's keys at a layer (pre-RoPE, the newest rows), [count, kvHeads·headDim], for key-based policies.
+    private float[] BlockKeys(LayerKv kv, int count)
+    {
+        using var scope = new TensorScope();
+        return kv.Keys().Narrow(0, kv.Count - count, count).Reshape(count, Geometry.KvSize).To(DType.Float32).ToArray<float>();
+    }
+
+    // ‖V‖/‖K‖ and ‖V‖ of the newest rows, [count] each.
+    private (float[] Ratio, float[] ValueNorm) NewRowNorms(LayerKv kv, int count)
+    {
+        if (count == 0) return ([], []);
+        using var scope = new TensorScope();
+        var keys = kv.Keys().Narrow(0, kv.Count - count, count).Reshape(count, Geometry.KvSize).To(DType.Float32).Norm(2, [1]);
+        var values = kv.Values().Narrow(0, kv.Count - count, count).Reshape(count, Geometry.KvSize).To(DType.Float32).Norm(2, [1]);
+        var v = values.ToArray<float>();
+        var k = keys.ToArray<float>();
+        return (v.Select((x, i) => k[i] == 0 ? 0f : x / k[i]).ToArray(), v);
+    }
+}

@@ -1,0 +1,21 @@
+using FastAV.Live.Engine.Cache;
+using FastAV.Live.Models.Decoder;
+
+namespace FastAV.Live.Engine.Running;
+
+/// <summary>One stream's KV state: the decoder's per-layer tensors and the cache bookkeeping that decides over them.
+/// The two always hold the same rows in the same order with the same positions.</summary>
+public sealed class StreamKv : IDisposable
+{
+    internal StreamKv(DecoderKvCache tensors, RollingKvCache cache)
+    {
+        Tensors = tensors;
+        Cache = cache;
+    }
+
+    public DecoderKvCache Tensors { get; }
+
+    public RollingKvCache Cache { get; }
+
+    public void Dispose() => Tensors.Dispose();
+}
