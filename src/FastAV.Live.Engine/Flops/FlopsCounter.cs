@@ -53,8 +53,9 @@ public sealed class FlopsCounter
     public double ExactDecodeLayerFlops(long cachedTokens) => ExactLayerFlops(1, cachedTokens) - 2 * _d;
 
     /// <summary>A prefill schedule: tokensPerLayer[l] tokens enter layer l. The baseline runs tokensPerLayer[0] through every layer.
-    /// cachedPerLayer (optional) are the tokens already cached at each layer that the new ones attend to.</summary>
-    public FlopsReport Prefill(ReadOnlySpan<int> tokensPerLayer, ReadOnlySpan<int> cachedPerLayer = default)
+    /// cachedPerLayer (optional) are the tokens already cached at each layer that the new ones attend to (the baseline
+    /// attends to the same cache). baselineTokens (optional) is the block before any pruning ahead of the LLM.</summary>
+    public FlopsReport Prefill(ReadOnlySpan<int> tokensPerLayer, ReadOnlySpan<int> cachedPerLayer = default, int? baselineTokens = null)
     {
         var layers = Geometry.LayerCount;
         if (tokensPerLayer.Length != layers)
@@ -67,7 +68,12 @@ public sealed class FlopsCounter
             throw new ArgumentException($"cachedPerLayer has {cachedPerLayer.Length} entries; the model has {layers} layers", nameof(cachedPerLayer));
         }
 
-        var n0 = tokensPerLayer[0];
+        var n0 = baselineTokens ?? tokensPerLayer[0];
+        if (n0 < tokensPerLayer[0])
+        {
+            throw new ArgumentOutOfRangeException(nameof(baselineTokens), n0, $"the baseline cannot have fewer tokens than the {tokensPerLayer[0]} entering layer 0");
+        }
+
         double flops = 0, exact = 0, baseline = 0, exactBaseline = 0;
         long kept = 0;
         for (var l = 0; l < layers; l++)
@@ -75,7 +81,7 @@ public sealed class FlopsCounter
             var n = tokensPerLayer[l];
             if (n > n0)
             {
-                throw new ArgumentException($"layer {l} has {n} tokens, more than the {n0} that entered layer 0", nameof(tokensPerLayer));
+                throw new ArgumentException($"layer {l} has {n} tokens, more than the {n0} of the unpruned block", nameof(tokensPerLayer));
             }
 
             var c = cachedPerLayer.IsEmpty ? 0 : cachedPerLayer[l];

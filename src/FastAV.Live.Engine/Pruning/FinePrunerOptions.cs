@@ -5,7 +5,4 @@ public sealed record FinePrunerOptions
 {
     /// <summary>P: share dropped per layer (20% is the paper's best).</summary>
     public double DropRatio { get; init; } = 0.2;
-
-    /// <summary>Score with the standing question's last token instead of the window separator (question-aware).</summary>
-    public bool UseQuestionQuery { get; init; }
 }

@@ -16,15 +16,22 @@ namespace FastAV.Live.Engine.Running;
 public sealed class ModelRunner
 {
     private readonly DecoderModel _model;
+    private readonly IPruningPolicy? _beforeLlm;
     private readonly IPruningPolicy? _global;
     private readonly FinePruner? _fine;
     private readonly ModelRunnerOptions _options;
     private readonly FlopsCounter _flops;
 
-    public ModelRunner(DecoderModel model, IPruningPolicy? globalPolicy = null, FinePruner? finePruner = null, ModelRunnerOptions? options = null)
+    public ModelRunner(DecoderModel model, IPruningPolicy? globalPolicy = null, FinePruner? finePruner = null, ModelRunnerOptions? options = null, IPruningPolicy? beforeLlmPolicy = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (beforeLlmPolicy is { Stage: not PruningStage.BeforeLlm })
+        {
+            throw new ArgumentException($"{beforeLlmPolicy.Name} runs inside the LLM, not before it", nameof(beforeLlmPolicy));
+        }
+
         _model = model;
+        _beforeLlm = beforeLlmPolicy;
         _global = globalPolicy;
         _fine = finePruner;
         _options = options ?? new ModelRunnerOptions();
@@ -96,11 +103,20 @@ public sealed class ModelRunner
     public PrefillResult PrefillWindow(StreamKv stream, Tensor embeddings, Window window)
     {
         ArgumentNullException.ThrowIfNull(window);
-        return Prefill(stream, embeddings, window.Kinds, window.FirstTimelineIndex, window.MediaTimes, window.Index);
+        return Prefill(stream, embeddings, window.Kinds, window.FirstTimelineIndex, window.MediaTimes, window.Index, window.FrameOfToken);
     }
 
-    /// <summary>Any block: embeddings [n, hidden]; kinds, media times [n]; timeline index of its first token.</summary>
-    public PrefillResult Prefill(StreamKv stream, Tensor embeddings, TokenKind[] kinds, long firstTimelineIndex, double[] mediaTimes, long windowIndex)
+    /// <summary>Any block: embeddings [n, hidden]; kinds, media times [n]; timeline index of its first token. Optional
+    /// for policies before the LLM: frame of each token [n] (−1 for none) and the encoder's attention to each token [n].</summary>
+    public PrefillResult Prefill(
+        StreamKv stream,
+        Tensor embeddings,
+        TokenKind[] kinds,
+        long firstTimelineIndex,
+        double[] mediaTimes,
+        long windowIndex,
+        int[]? frameOfToken = null,
+        float[]? encoderAttention = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(embeddings);
@@ -125,7 +141,8 @@ public sealed class ModelRunner
         float[] logits;
         try
         {
-            logits = RunBlock(stream, embeddings, kinds, cachedBefore, lastQuery, kept, blockScores);
+            var entering = SelectBeforeLlm(embeddings, kinds, frameOfToken, encoderAttention);
+            logits = RunBlock(stream, embeddings, kinds, entering, cachedBefore, lastQuery, kept, blockScores);
         }
         catch
         {
@@ -171,7 +188,7 @@ public sealed class ModelRunner
             KeptPerLayer = kept,
             BlockScores = blockScores,
             LastLogits = logits,
-            Flops = _flops.Prefill(incoming, cachedBefore),
+            Flops = _flops.Prefill(incoming, cachedBefore, n),
             EvictedCount = plan.EvictedCount,
         };
     }
@@ -237,14 +254,14 @@ public sealed class ModelRunner
     }
 
     // Layers one at a time: all tokens below K, the global subset at K, fine pruning after; returns the last token's logits.
-    private float[] RunBlock(StreamKv stream, Tensor embeddings, TokenKind[] kinds, int[] cachedBefore, LastQueryAttention lastQuery, int[][] kept, float[][] blockScores)
+    private float[] RunBlock(StreamKv stream, Tensor embeddings, TokenKind[] kinds, int[] entering, int[] cachedBefore, LastQueryAttention lastQuery, int[][] kept, float[][] blockScores)
     {
         var book = stream.Cache;
         var kv = stream.Tensors;
-        var alive = Enumerable.Range(0, kinds.Length).ToArray();
+        var alive = entering;
         var hasMedia = kinds.Any(k => k.IsMedia()); // text-only blocks (prompt) are never pruned
         using var scope = new TensorScope();
-        var h = embeddings.Alias();
+        var h = alive.Length == kinds.Length ? embeddings.Alias() : embeddings.IndexSelect(0, Torch.Torch.FromArray(Array.ConvertAll(alive, i => (long)i)));
         for (var l = 0; l < LayerCount; l++)
         {
             var policy = !hasMedia ? null : l == GlobalLayer ? _global : l > GlobalLayer ? _fine : null;
@@ -274,6 +291,56 @@ public sealed class ModelRunner
         }
 
         return _model.Logits(h.Narrow(0, h.Size(0) - 1, 1)).To(DType.Float32).ToArray<float>();
+    }
+
+    // The block's tokens that enter the LLM: all, or what the policy before the LLM keeps of the projected embeddings.
+    private int[] SelectBeforeLlm(Tensor embeddings, TokenKind[] kinds, int[]? frameOfToken, float[]? encoderAttention)
+    {
+        var all = Enumerable.Range(0, kinds.Length).ToArray();
+        if (_beforeLlm is null || !kinds.Any(k => k.IsMedia())) return all;
+
+        var d = _model.Config.HiddenSize;
+        float[] features;
+        using (var scope = new TensorScope())
+        {
+            features = embeddings.To(DType.Float32).Contiguous().ToArray<float>();
+        }
+
+        float[]? frameFeatures = null;
+        if (frameOfToken is not null)
+        {
+            if (frameOfToken.Length != kinds.Length) throw new ArgumentException($"{frameOfToken.Length} frame indices for {kinds.Length} tokens", nameof(frameOfToken));
+            if (frameOfToken.Any(f => f < -1 || f >= kinds.Length)) throw new ArgumentOutOfRangeException(nameof(frameOfToken), "frame indices must be −1 or below the token count");
+            var frames = frameOfToken.Max() + 1;
+            frameFeatures = new float[frames * d];
+            var counts = new int[frames];
+            for (var i = 0; i < kinds.Length; i++)
+            {
+                var f = frameOfToken[i];
+                if (f < 0) continue;
+                counts[f]++;
+                for (var j = 0; j < d; j++) frameFeatures[f * d + j] += features[i * d + j];
+            }
+
+            for (var f = 0; f < frames; f++)
+            {
+                for (var j = 0; j < d && counts[f] > 0; j++) frameFeatures[f * d + j] /= counts[f];
+            }
+        }
+
+        var context = new PruningContext
+        {
+            Kinds = kinds,
+            Features = features,
+            FeatureDim = d,
+            FrameOfToken = frameOfToken,
+            FrameFeatures = frameFeatures,
+            FrameFeatureDim = d,
+            EncoderAttention = encoderAttention,
+        };
+        var selected = _beforeLlm.SelectKept(context);
+        CheckSelection(_beforeLlm, selected, kinds.Length);
+        return selected;
     }
 
     // A plug-in's answer must be ascending rows of the block that keep its last token (the query).

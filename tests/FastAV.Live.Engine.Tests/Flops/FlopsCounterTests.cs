@@ -39,6 +39,15 @@ public sealed class FlopsCounterTests
     }
 
     [Fact]
+    public void PruningBeforeTheLlmCountsAgainstTheWholeBlock()
+    {
+        var report = new FlopsCounter(Tiny).Prefill([2, 2], baselineTokens: 3);
+        Assert.Equal(576, report.Flops);
+        Assert.Equal(912, report.BaselineFlops);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FlopsCounter(Tiny).Prefill([3, 2], baselineTokens: 2));
+    }
+
+    [Fact]
     public void DecodeCostsWeightsPlusAttentionOverTheCache()
     {
         var counter = new FlopsCounter(Tiny);

@@ -197,6 +197,44 @@ public sealed class ModelRunnerTests : IDisposable
     }
 
     [Fact]
+    public void PoliciesBeforeTheLlmChooseWhatEntersLayerZero()
+    {
+        var divPrune = new DivPrunePolicy(new DivPruneOptions { KeepRatio = 0.5 });
+        var runner = new ModelRunner(_tiny.Model, beforeLlmPolicy: divPrune);
+        using var stream = runner.CreateStream(CacheOptions(100), new StreamingLlmEviction());
+        var ids = Ids(4, WindowKinds.Length);
+        PrefillResult result;
+        float[] features;
+        using (var scope = new TensorScope())
+        {
+            var embeddings = _tiny.Model.Embed(ids);
+            features = embeddings.ToArray<float>();
+            result = runner.Prefill(stream, embeddings, WindowKinds, 0, new double[14], 0);
+        }
+
+        var expected = divPrune.SelectKept(new PruningContext { Kinds = WindowKinds, Features = features, FeatureDim = 32 });
+        Assert.Equal(expected, result.KeptPerLayer[0]);
+        Assert.Equal(8, expected.Length); // round(6.5) = 7 media + separator
+        Assert.All(result.KeptPerLayer, k => Assert.Equal(expected, k));
+        Assert.Equal(8, stream.Tensors[3].Count);
+        Assert.Equal(expected.Select(i => (long)i), stream.Tensors[0].Positions.ToArray()); // gaps of dropped tokens kept
+
+        var fasterVlm = new ModelRunner(_tiny.Model, beforeLlmPolicy: new FasterVlmPolicy(new FasterVlmOptions { KeepRatio = 0.25 }));
+        using var other = fasterVlm.CreateStream(CacheOptions(100), new StreamingLlmEviction());
+        var attention = Enumerable.Range(0, 14).Select(i => i is 2 or 5 or 9 ? 1f : 0f).ToArray();
+        using (var scope = new TensorScope())
+        {
+            var r = fasterVlm.Prefill(other, _tiny.Model.Embed(ids), WindowKinds, 0, new double[14], 0, encoderAttention: attention);
+            Assert.Equal([2, 5, 9, 13], r.KeptPerLayer[0]);
+            Assert.InRange(r.Flops.Ratio, 0.2, 0.35); // 4 of 14 tokens through every layer
+            Assert.Throws<ArgumentException>(() => fasterVlm.Prefill(other, _tiny.Model.Embed(ids), WindowKinds, 0, new double[14], 1));
+            Assert.Throws<ArgumentOutOfRangeException>(() => fasterVlm.Prefill(other, _tiny.Model.Embed(ids), WindowKinds, 0, new double[14], 1, frameOfToken: Enumerable.Repeat(1_000_000, 14).ToArray()));
+        }
+
+        Assert.Throws<ArgumentException>(() => new ModelRunner(_tiny.Model, beforeLlmPolicy: new KeepFirstPolicy()));
+    }
+
+    [Fact]
     public void AHostilePolicyIsRejectedAndLeavesTheStreamAsItWas()
     {
         foreach (var answer in new[] { new[] { 3, 1, 13 }, new[] { 0, 1, 2 }, new[] { 0, 99 } })
