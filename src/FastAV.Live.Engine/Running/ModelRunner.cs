@@ -13,7 +13,7 @@ namespace FastAV.Live.Engine.Running;
 /// updated, rows evicted by the cache's plan (index lists applied to the KV tensors), positions re-indexed. Answers
 /// prefill a question on top of the cache, decode greedily and truncate back to the cache as it was.
 /// </summary>
-public sealed class ModelRunner
+public sealed partial class ModelRunner
 {
     private readonly DecoderModel _model;
     private readonly IPruningPolicy? _beforeLlm;
@@ -130,6 +130,7 @@ public sealed class ModelRunner
             throw new ArgumentException($"embeddings must be [{n}, {_model.Config.HiddenSize}], got {embeddings}", nameof(embeddings));
         }
 
+        if (stream.ActiveAnswer is not null) throw new InvalidOperationException("the stream is answering a question; end it before prefilling");
         var book = stream.Cache;
         var kv = stream.Tensors;
         Apply(stream, book.MakeRoom(new int[LayerCount], n), new int[LayerCount]);
@@ -190,66 +191,6 @@ public sealed class ModelRunner
             LastLogits = logits,
             Flops = _flops.Prefill(incoming, cachedBefore, n),
             EvictedCount = plan.EvictedCount,
-        };
-    }
-
-    /// <summary>Prefills the question over the cache, decodes greedily until endOfSequence or maxNewTokens, then rolls back.</summary>
-    public AnswerResult Answer(StreamKv stream, ReadOnlySpan<long> questionIds, int? maxNewTokens = null, long? endOfSequence = null)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        var limit = maxNewTokens ?? _options.MaxNewTokens;
-        if (limit < 1) throw new ArgumentOutOfRangeException(nameof(maxNewTokens), limit, "must be at least 1");
-        if (questionIds.IsEmpty) throw new ArgumentException("a question needs tokens", nameof(questionIds));
-        var kv = stream.Tensors;
-        var mark = kv.Counts();
-        var bases = Enumerable.Range(0, LayerCount).Select(l => stream.Cache.Layer(l).NextPosition).ToArray();
-        var room = stream.Cache.MaxPositions - bases.Max();
-        if (questionIds.Length + limit > room)
-        {
-            throw new ArgumentOutOfRangeException(nameof(questionIds), questionIds.Length, $"question and answer need {questionIds.Length + limit} positions; {room} are left above the cache");
-        }
-
-        var tokens = new List<long>();
-        try
-        {
-            var ids = questionIds.ToArray();
-            var offset = 0;
-            while (true)
-            {
-                long next;
-                using (var scope = new TensorScope())
-                {
-                    var h = _model.Embed(ids);
-                    for (var l = 0; l < LayerCount; l++)
-                    {
-                        var positions = Enumerable.Range(offset, ids.Length).Select(i => (long)(bases[l] + i)).ToArray();
-                        h = _model.RunLayers(h, positions, kv, l, l + 1);
-                    }
-
-                    next = _model.Logits(h.Narrow(0, h.Size(0) - 1, 1)).ArgMax().Item<long>();
-                }
-
-                tokens.Add(next);
-                offset += ids.Length;
-                if (next == endOfSequence || tokens.Count >= limit) break;
-                ids = [next];
-            }
-        }
-        finally
-        {
-            kv.Truncate(mark);
-        }
-
-        var cached = stream.Cache;
-        var counts = Enumerable.Range(0, LayerCount).Select(l => cached.Layer(l).Count).ToArray();
-        var questionLength = questionIds.Length;
-        var question = Enumerable.Repeat(questionLength, LayerCount).ToArray();
-        var afterQuestion = counts.Select(c => c + questionLength).ToArray();
-        return new AnswerResult
-        {
-            Tokens = tokens.ToArray(),
-            QuestionFlops = _flops.Prefill(question, counts),
-            DecodeFlops = _flops.Decode(tokens.Count - 1, afterQuestion, afterQuestion.Max()),
         };
     }
 

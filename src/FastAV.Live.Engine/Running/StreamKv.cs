@@ -17,5 +17,8 @@ public sealed class StreamKv : IDisposable
 
     public RollingKvCache Cache { get; }
 
+    /// <summary>The question being answered over this cache, if any: no prefill may run until it ends.</summary>
+    public AnswerInProgress? ActiveAnswer { get; internal set; }
+
     public void Dispose() => Tensors.Dispose();
 }

@@ -145,6 +145,30 @@ public sealed class ModelRunnerTests : IDisposable
     }
 
     [Fact]
+    public void StepwiseAnswersMatchTheWholeAnswerAndBlockPrefillsMeanwhile()
+    {
+        var runner = new ModelRunner(_tiny.Model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = 6 }), new FinePruner());
+        using var stream = runner.CreateStream(CacheOptions(60), new StreamingLlmEviction());
+        runner.PrefillPrompt(stream, Ids(1, 5));
+        Window(runner, stream, Ids(30, WindowKinds.Length), 5, 0);
+        var whole = runner.Answer(stream, Ids(98, 4), maxNewTokens: 4);
+        var before = Snapshot(stream);
+
+        var answer = runner.BeginAnswer(stream, Ids(98, 4), maxNewTokens: 4);
+        Assert.Same(answer, stream.ActiveAnswer);
+        Assert.Throws<InvalidOperationException>(() => Window(runner, stream, Ids(31, WindowKinds.Length), 19, 1));
+        Assert.Throws<InvalidOperationException>(() => runner.BeginAnswer(stream, Ids(98, 4)));
+        while (!answer.IsFinished) runner.DecodeStep(answer);
+        Assert.Throws<InvalidOperationException>(() => runner.DecodeStep(answer));
+        var result = runner.EndAnswer(answer);
+        Assert.Null(stream.ActiveAnswer);
+        Assert.Equal(whole.Tokens, result.Tokens);
+        Assert.Equal(before, Snapshot(stream));
+        Assert.Equal(result.Tokens, runner.EndAnswer(answer).Tokens); // ending twice changes nothing
+        Assert.Throws<InvalidOperationException>(() => runner.DecodeStep(answer));
+    }
+
+    [Fact]
     public void ManyWindowsStayWithinBudgetWithTensorsAndBookkeepingInStep()
     {
         var runner = new ModelRunner(_tiny.Model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = 6 }), new FinePruner());

@@ -1,0 +1,46 @@
+namespace FastAV.Live.Engine.Running;
+
+/// <summary>
+/// A question prefilled on top of a stream's cache and its answer so far. While it exists the stream's KV tensors
+/// hold the question and answer rows; ModelRunner.EndAnswer truncates them away.
+/// </summary>
+public sealed class AnswerInProgress
+{
+    private readonly List<long> _tokens = [];
+
+    internal AnswerInProgress(StreamKv stream, int[] mark, int[] bases, int questionLength, int maxNewTokens, long? endOfSequence)
+    {
+        Stream = stream;
+        Mark = mark;
+        Bases = bases;
+        QuestionLength = questionLength;
+        MaxNewTokens = maxNewTokens;
+        EndOfSequence = endOfSequence;
+    }
+
+    public StreamKv Stream { get; }
+
+    public int QuestionLength { get; }
+
+    public int MaxNewTokens { get; }
+
+    public long? EndOfSequence { get; }
+
+    public IReadOnlyList<long> Tokens => _tokens;
+
+    /// <summary>The answer hit end-of-sequence or its length limit.</summary>
+    public bool IsFinished => _tokens.Count >= MaxNewTokens || (_tokens.Count > 0 && _tokens[^1] == EndOfSequence);
+
+    public bool IsEnded { get; internal set; }
+
+    /// <summary>Row counts of every layer before the question.</summary>
+    internal int[] Mark { get; }
+
+    /// <summary>First position above the cache, per layer.</summary>
+    internal int[] Bases { get; }
+
+    /// <summary>Question and answer tokens already in the KV tensors.</summary>
+    internal int Offset { get; set; }
+
+    internal void Add(long token) => _tokens.Add(token);
+}
