@@ -8,6 +8,8 @@ using FastAV.Live.Engine.Cache;
 // Writes benchmarks/results/engine-cpu.{json,md} and engine-kv-hour.svg (relative to the repo root).
 var minutes = ArgValue("--minutes", 60);
 var budget = ArgValue("--budget", 4096);
+var timingWindows = ArgValue("--windows", 30);
+var timingRounds = ArgValue("--rounds", 3);
 const int sampleEvery = 60;
 
 var series = new List<KvHourSimulation.Series>
@@ -19,6 +21,22 @@ var series = new List<KvHourSimulation.Series>
     KvHourSimulation.Run("FastAV + PagedEviction", pruned: true, new PagedEviction(), budget, minutes, sampleEvery),
     KvHourSimulation.Run("FastAV + InfiniPot-V", pruned: true, new InfiniPotVEviction(), budget, minutes, sampleEvery),
 };
+
+var timings = RunnerTiming.Run(timingWindows, timingRounds);
+var unprunedTiming = timings[0];
+var timingRows = timings.Select(t => new Dictionary<string, object>
+{
+    ["configuration"] = t.Name,
+    ["window_ingest_ms"] = Round(t.IngestMs),
+    ["time_to_first_token_ms"] = Round(t.TimeToFirstTokenMs),
+    ["per_token_ms"] = Round(t.PerTokenMs),
+    ["ingest_ratio_vs_unpruned"] = Round(t.IngestMs / unprunedTiming.IngestMs),
+    ["ttft_ratio_vs_unpruned"] = Round(t.TimeToFirstTokenMs / unprunedTiming.TimeToFirstTokenMs),
+    ["per_token_ratio_vs_unpruned"] = Round(t.PerTokenMs / unprunedTiming.PerTokenMs),
+    ["window_flops_ratio"] = Round(t.FlopsRatio),
+    ["cached_tokens_layer0"] = t.CachedTokensLayer0,
+    ["cached_tokens_last_layer"] = t.CachedTokensLastLayer,
+}).ToList();
 
 var unpruned = series[0].Samples[^1].Bytes;
 var kvRows = series.Select(s => new Dictionary<string, object>
@@ -40,6 +58,10 @@ var result = new Dictionary<string, object>
     ["pruning"] = "keep-first 50 media at K = 14, fine P = 20% per later layer",
     ["budget_tokens_per_layer"] = budget,
     ["simulated_minutes"] = minutes,
+    ["runner_model"] = $"random decoder {RunnerTiming.Config.LayerCount} layers, d {RunnerTiming.Config.HiddenSize}, FFN {RunnerTiming.Config.IntermediateSize}, {RunnerTiming.Config.AttentionHeadCount}/{RunnerTiming.Config.KeyValueHeadCount} heads, fp32, budget 2048 tokens/layer",
+    ["runner_windows_per_round"] = timingWindows,
+    ["runner_rounds"] = timingRounds,
+    ["runner"] = timingRows,
     ["kv_hour"] = kvRows,
     ["kv_series_mib"] = series.ToDictionary(s => s.Name, s => s.Samples.Select(p => Round(p.Bytes / 1048576.0)).ToArray()),
 };
@@ -56,13 +78,21 @@ File.WriteAllText(
         "minutes of media",
         "KV GiB",
         series.Select(s => (s.Name, (IReadOnlyList<(double, double)>)s.Samples.Select(p => (p.Minutes, p.Bytes / 1073741824.0)).ToList())).ToList()));
-File.WriteAllText(Path.Combine(results, "engine-cpu.md"), Markdown(result, kvRows));
+File.WriteAllText(Path.Combine(results, "engine-cpu.md"), Markdown(result, kvRows, timingRows));
 Console.WriteLine(json);
 
-static string Markdown(Dictionary<string, object> result, List<Dictionary<string, object>> rows)
+static string Markdown(Dictionary<string, object> result, List<Dictionary<string, object>> rows, List<Dictionary<string, object>> timings)
 {
     var md = new StringBuilder();
     md.Append(CultureInfo.InvariantCulture, $"# Engine benchmark ({result["machine"]}, {result["date"]})\n\n");
+    md.Append(CultureInfo.InvariantCulture, $"ModelRunner on a {result["runner_model"]}; 135-token windows (84 video + 50 audio + separator), {result["runner_windows_per_round"]} windows per round, {result["runner_rounds"]} rounds alternating the two configurations; medians. Answers: 16-token question, greedy.\n\n");
+    md.Append("| configuration | window ingest (ms) | time to first token (ms) | per token (ms) | ingest ÷ unpruned | TTFT ÷ unpruned | per token ÷ unpruned | window FLOPs ratio | cached tokens layer 0 / last |\n|---|---|---|---|---|---|---|---|---|\n");
+    foreach (var t in timings)
+    {
+        md.Append(CultureInfo.InvariantCulture, $"| {t["configuration"]} | {t["window_ingest_ms"]} | {t["time_to_first_token_ms"]} | {t["per_token_ms"]} | {t["ingest_ratio_vs_unpruned"]} | {t["ttft_ratio_vs_unpruned"]} | {t["per_token_ratio_vs_unpruned"]} | {t["window_flops_ratio"]} | {t["cached_tokens_layer0"]} / {t["cached_tokens_last_layer"]} |\n");
+    }
+
+    md.Append('\n');
     md.Append(CultureInfo.InvariantCulture, $"KV over {result["simulated_minutes"]} simulated minutes of one stream, cache bookkeeping only. {result["geometry"]}; windows {result["window"]}; {result["pruning"]}; budget {result["budget_tokens_per_layer"]} tokens per layer. Plot: engine-kv-hour.svg.\n\n");
     md.Append("| configuration | KV at 5 min (MiB) | KV at end (MiB) | ÷ unpruned | window FLOPs ratio |\n|---|---|---|---|---|\n");
     foreach (var r in rows)
