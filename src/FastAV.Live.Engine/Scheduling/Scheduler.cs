@@ -79,6 +79,14 @@ public sealed class Scheduler
         if (finished || work.GeneratedCount >= work.MaxNewTokens) Finish(work);
     }
 
+    /// <summary>Ends a question early (end-of-sequence on its first token, cancellation, failure); false when unknown.</summary>
+    public bool FinishQuestion(string questionId)
+    {
+        if (!_questions.TryGetValue(questionId, out var work)) return false;
+        Finish(work);
+        return true;
+    }
+
     public ScheduledBatch NextBatch()
     {
         var dropped = DropWhereBehind();

@@ -1,0 +1,5 @@
+using FastAV.Live.Engine.Running;
+
+namespace FastAV.Live.Engine;
+
+public sealed record CompletedAnswer(string QuestionId, string StreamId, AnswerResult Result);

@@ -1,0 +1,19 @@
+using FastAV.Live.Engine.Running;
+using FastAV.Live.Engine.Scheduling;
+
+namespace FastAV.Live.Engine;
+
+/// <summary>What one LiveEngine step did.</summary>
+public sealed record EngineStep
+{
+    public required ScheduledBatch Batch { get; init; }
+
+    /// <summary>Answers completed in this step (their streams' caches are rolled back).</summary>
+    public required IReadOnlyList<CompletedAnswer> Answers { get; init; }
+
+    /// <summary>Windows prefilled in this step.</summary>
+    public required IReadOnlyList<(string StreamId, long WindowIndex, PrefillResult Result)> Prefills { get; init; }
+
+    /// <summary>Work that failed (stream or question id, message); the rest of the step went on.</summary>
+    public required IReadOnlyList<(string Id, string Message)> Failures { get; init; }
+}

@@ -1,0 +1,164 @@
+using FastAV.Live.Engine.Cache;
+using FastAV.Live.Engine.Running;
+using FastAV.Live.Engine.Scheduling;
+using FastAV.Live.Engine.Sessions;
+using FastAV.Live.Torch;
+
+namespace FastAV.Live.Engine;
+
+/// <summary>
+/// Many live streams on one model. Step() is the algorithm: ask the scheduler for a batch, decode one token of every
+/// answer in flight, prefill waiting questions, prefill windows, report what finished. Window embeddings come from
+/// the caller (encoders and projectors live outside the engine).
+/// </summary>
+public sealed class LiveEngine : IDisposable
+{
+    private readonly ModelRunner _runner;
+    private readonly Scheduler _scheduler;
+    private readonly Func<Window, Tensor> _embedWindow;
+    private readonly Dictionary<string, StreamKv> _streams = [];
+    private readonly Dictionary<string, (long[] Ids, long? EndOfSequence)> _questions = [];
+    private readonly Dictionary<string, AnswerInProgress> _answers = [];
+
+    /// <param name="embedWindow">Window → embeddings [TokenCount, hidden], owned by the caller's scope.</param>
+    public LiveEngine(ModelRunner runner, Scheduler scheduler, Func<Window, Tensor> embedWindow)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(embedWindow);
+        _runner = runner;
+        _scheduler = scheduler;
+        _embedWindow = embedWindow;
+    }
+
+    public StreamKv Stream(string streamId) =>
+        _streams.TryGetValue(streamId, out var kv) ? kv : throw new KeyNotFoundException($"no stream {streamId}");
+
+    /// <summary>Registers a stream, creates its cache and prefills its prompt.</summary>
+    public StreamKv AddStream(StreamSession session, RollingKvCacheOptions cache, IEvictionPolicy eviction, ReadOnlySpan<long> promptIds)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (_streams.ContainsKey(session.Id)) throw new ArgumentException($"stream {session.Id} exists", nameof(session));
+        if (session.TimelineLength != 0) throw new ArgumentException("the session already has a timeline; add it before its prompt and windows", nameof(session));
+        var kv = _runner.CreateStream(cache, eviction);
+        try
+        {
+            session.SetPrompt(promptIds.Length);
+            if (!promptIds.IsEmpty) _runner.PrefillPrompt(kv, promptIds);
+            _scheduler.AddStream(session);
+        }
+        catch
+        {
+            kv.Dispose();
+            throw;
+        }
+
+        _streams.Add(session.Id, kv);
+        return kv;
+    }
+
+    public bool RemoveStream(string streamId)
+    {
+        if (!_streams.Remove(streamId, out var kv)) return false;
+        foreach (var (id, answer) in _answers.Where(a => a.Value.Stream == kv).ToList())
+        {
+            _answers.Remove(id);
+            _questions.Remove(id);
+        }
+
+        _scheduler.RemoveStream(streamId);
+        kv.Dispose();
+        return true;
+    }
+
+    /// <summary>Queues a question; it is answered ahead of any window ingest.</summary>
+    public QuestionWork Ask(string streamId, string questionId, long[] questionIds, int maxNewTokens, long? endOfSequence = null)
+    {
+        ArgumentNullException.ThrowIfNull(questionIds);
+        if (questionIds.Length == 0) throw new ArgumentException("a question needs tokens", nameof(questionIds));
+        var work = _scheduler.SubmitQuestion(streamId, questionId, questionIds.Length, maxNewTokens);
+        _questions[questionId] = ((long[])questionIds.Clone(), endOfSequence);
+        return work;
+    }
+
+    public EngineStep Step()
+    {
+        var batch = _scheduler.NextBatch();
+        var answers = new List<CompletedAnswer>();
+        var prefills = new List<(string, long, PrefillResult)>();
+        var failures = new List<(string, string)>();
+
+        foreach (var q in batch.DecodeSteps)
+        {
+            var answer = _answers[q.Id];
+            Guard(q.Id, failures, () =>
+            {
+                _runner.DecodeStep(answer);
+                _scheduler.CompleteDecodeStep(q.Id, answer.IsFinished);
+                if (answer.IsFinished) answers.Add(End(q));
+            }, () => Abandon(q));
+        }
+
+        foreach (var q in batch.QuestionPrefills)
+        {
+            Guard(q.Id, failures, () =>
+            {
+                var (ids, eos) = _questions[q.Id];
+                var answer = _runner.BeginAnswer(_streams[q.StreamId], ids, q.MaxNewTokens, eos);
+                _answers[q.Id] = answer;
+                if (answer.IsFinished)
+                {
+                    _scheduler.FinishQuestion(q.Id);
+                    answers.Add(End(q));
+                }
+            }, () => Abandon(q));
+        }
+
+        foreach (var w in batch.WindowPrefills)
+        {
+            Guard(w.Session.Id, failures, () =>
+            {
+                using var scope = new TensorScope();
+                var result = _runner.PrefillWindow(_streams[w.Session.Id], _embedWindow(w.Window), w.Window);
+                prefills.Add((w.Session.Id, w.Window.Index, result));
+            }, () => { });
+        }
+
+        return new EngineStep { Batch = batch, Answers = answers, Prefills = prefills, Failures = failures };
+    }
+
+    public void Dispose()
+    {
+        foreach (var kv in _streams.Values) kv.Dispose();
+        _streams.Clear();
+    }
+
+    private CompletedAnswer End(QuestionWork q)
+    {
+        var answer = _answers[q.Id];
+        _answers.Remove(q.Id);
+        _questions.Remove(q.Id);
+        return new CompletedAnswer(q.Id, q.StreamId, _runner.EndAnswer(answer));
+    }
+
+    private void Abandon(QuestionWork q)
+    {
+        if (_answers.Remove(q.Id, out var answer)) _runner.EndAnswer(answer);
+        _questions.Remove(q.Id);
+        _scheduler.FinishQuestion(q.Id);
+    }
+
+    // One failing piece of work is reported and cleaned up; the step goes on for every other stream.
+    private static void Guard(string id, List<(string, string)> failures, Action work, Action cleanUp)
+    {
+        try
+        {
+            work();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or TorchException)
+        {
+            cleanUp();
+            failures.Add((id, e.Message));
+        }
+    }
+}

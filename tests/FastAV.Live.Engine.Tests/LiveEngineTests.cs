@@ -1,0 +1,135 @@
+using FastAV.Live.Engine.Cache;
+using FastAV.Live.Engine.Pruning;
+using FastAV.Live.Engine.Running;
+using FastAV.Live.Engine.Scheduling;
+using FastAV.Live.Engine.Sessions;
+using FastAV.Live.Engine.Tests.Running;
+using FastAV.Live.Torch;
+
+namespace FastAV.Live.Engine.Tests;
+
+public sealed class LiveEngineTests : IDisposable
+{
+    // 2 frames × 4 tokens + 3 audio + separator = 12 tokens per 1 s window.
+    private static readonly StreamSessionOptions Geometry = new() { FramesPerWindow = 2, TokensPerFrame = 4, AudioTokensPerWindow = 3 };
+    private static readonly long[] Prompt = [3, 1, 4, 1, 5];
+    private static readonly long[] Question = [9, 2, 6, 5];
+
+    private readonly TinyDecoder _tiny = new();
+
+    public void Dispose() => _tiny.Dispose();
+
+    private static RollingKvCacheOptions CacheOptions => new()
+    {
+        LayerCount = 4,
+        BytesPerTokenPerLayer = 2L * 2 * 8 * 4,
+        Budget = new KvBudget { MaxTokens = 40 },
+        MaxPositions = 1024,
+        MaxBlockSpan = 32,
+        QuestionReserve = 32,
+    };
+
+    // Deterministic "encoder": window tokens become vocabulary embeddings chosen by window index and token offset.
+    private Tensor Embed(Window window) =>
+        _tiny.Model.Embed(Enumerable.Range(0, window.TokenCount).Select(i => (long)((window.Index * 7 + i * 3) % 50)).ToArray());
+
+    private ModelRunner Runner() => new(_tiny.Model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = 5 }), new FinePruner());
+
+    [Fact]
+    public void StreamsAreIngestedAndAnsweredAheadOfIngest()
+    {
+        var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 40, MaxBacklogSeconds = 100 });
+        using var engine = new LiveEngine(Runner(), scheduler, Embed);
+        var sessions = new[] { "a", "b", "c" }.Select(id => new StreamSession(id, Geometry)).ToArray();
+        foreach (var s in sessions)
+        {
+            engine.AddStream(s, CacheOptions, new StreamingLlmEviction(), Prompt);
+            for (var w = 0; w < 4; w++) s.AddWindow(w);
+        }
+
+        engine.Ask("b", "q1", Question, maxNewTokens: 3);
+        var steps = new List<EngineStep>();
+        for (var guard = 0; guard < 100; guard++)
+        {
+            var step = engine.Step();
+            if (step.Batch.IsEmpty) break;
+            Assert.Empty(step.Failures);
+            steps.Add(step);
+        }
+
+        // The question's prefill came first, before any window of its stream; it decoded over the next steps.
+        Assert.Equal(["q1"], steps[0].Batch.QuestionPrefills.Select(q => q.Id));
+        Assert.DoesNotContain(steps[0].Batch.WindowPrefills, w => w.Session.Id == "b");
+        var answered = steps.SelectMany(s => s.Answers).Single();
+        Assert.Equal(3, answered.Result.Tokens.Length);
+        var answeredAt = steps.FindIndex(s => s.Answers.Count > 0);
+        var firstWindowOfB = steps.FindIndex(s => s.Prefills.Any(p => p.StreamId == "b"));
+        Assert.True(firstWindowOfB > answeredAt);
+
+        // Same answer as a direct runner over a stream holding only the prompt (what b held when asked).
+        var direct = Runner();
+        using (var alone = direct.CreateStream(CacheOptions, new StreamingLlmEviction()))
+        {
+            direct.PrefillPrompt(alone, Prompt);
+            Assert.Equal(direct.Answer(alone, Question, 3).Tokens, answered.Result.Tokens);
+        }
+
+        Assert.All(sessions, s => Assert.Equal(4, s.TakenWindowCount));
+        Assert.All(sessions, s =>
+        {
+            var kv = engine.Stream(s.Id);
+            Assert.Null(kv.ActiveAnswer);
+            for (var l = 0; l < 4; l++) Assert.Equal(kv.Cache.Layer(l).Count, kv.Tensors[l].Count);
+            Assert.Equal(40, kv.Cache.Layer(0).Count); // 5 prompt + 4 × 12 window tokens, evicted down to the budget
+        });
+    }
+
+    [Fact]
+    public void AFailingQuestionIsReportedAndTheStreamGoesOn()
+    {
+        var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 100, MaxBacklogSeconds = 100 });
+        using var engine = new LiveEngine(Runner(), scheduler, Embed);
+        var session = new StreamSession("a", Geometry);
+        engine.AddStream(session, CacheOptions, new StreamingLlmEviction(), Prompt);
+        session.AddWindow(0);
+        engine.Ask("a", "bad", [1, 2, 999], maxNewTokens: 2); // token outside the vocabulary
+        var step = engine.Step();
+        Assert.Equal("bad", Assert.Single(step.Failures).Id);
+        Assert.Null(engine.Stream("a").ActiveAnswer);
+        Assert.Single(engine.Step().Prefills);
+        Assert.Equal(5 + 12, engine.Stream("a").Tensors[0].Count);
+
+        engine.Ask("a", "after", Question, maxNewTokens: 3);
+        var answers = new List<CompletedAnswer>();
+        for (var i = 0; i < 10; i++) answers.AddRange(engine.Step().Answers);
+        Assert.Equal(3, Assert.Single(answers).Result.Tokens.Length);
+
+        Assert.True(engine.RemoveStream("a"));
+        Assert.False(engine.RemoveStream("a"));
+        Assert.Throws<KeyNotFoundException>(() => engine.Stream("a"));
+        Assert.Throws<ArgumentException>(() => engine.Ask("a", "q", Question, 2));
+    }
+
+    [Fact]
+    public void AnswersEndingAtTheFirstTokenFreeTheStream()
+    {
+        var runner = Runner();
+        long firstToken;
+        using (var probe = runner.CreateStream(CacheOptions, new StreamingLlmEviction()))
+        {
+            runner.PrefillPrompt(probe, Prompt);
+            firstToken = runner.Answer(probe, Question, 1).Tokens[0];
+        }
+
+        var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 100, MaxBacklogSeconds = 100 });
+        using var engine = new LiveEngine(runner, scheduler, Embed);
+        var session = new StreamSession("a", Geometry);
+        engine.AddStream(session, CacheOptions, new StreamingLlmEviction(), Prompt);
+        engine.Ask("a", "short", Question, maxNewTokens: 10, endOfSequence: firstToken);
+        var step = engine.Step();
+        Assert.Equal([firstToken], Assert.Single(step.Answers).Result.Tokens);
+        session.AddWindow(0);
+        Assert.Single(engine.Step().Prefills);
+        Assert.Throws<ArgumentException>(() => engine.AddStream(new StreamSession("a", Geometry), CacheOptions, new StreamingLlmEviction(), Prompt));
+    }
+}
