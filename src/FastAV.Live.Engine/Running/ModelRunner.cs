@@ -100,10 +100,12 @@ public sealed partial class ModelRunner
     }
 
     /// <summary>A window's embeddings [TokenCount, hidden] (media tokens from the projectors, then the separator).</summary>
-    public PrefillResult PrefillWindow(StreamKv stream, Tensor embeddings, Window window)
+    /// <summary>queryIds (optional): a standing question whose last token scores the window instead of the separator
+    /// (question-aware pruning); its rows are computed for scoring and never cached.</summary>
+    public PrefillResult PrefillWindow(StreamKv stream, Tensor embeddings, Window window, long[]? queryIds = null)
     {
         ArgumentNullException.ThrowIfNull(window);
-        return Prefill(stream, embeddings, window.Kinds, window.FirstTimelineIndex, window.MediaTimes, window.Index, window.FrameOfToken);
+        return Prefill(stream, embeddings, window.Kinds, window.FirstTimelineIndex, window.MediaTimes, window.Index, window.FrameOfToken, queryIds: queryIds);
     }
 
     /// <summary>Any block: embeddings [n, hidden]; kinds, media times [n]; timeline index of its first token. Optional
@@ -116,7 +118,8 @@ public sealed partial class ModelRunner
         double[] mediaTimes,
         long windowIndex,
         int[]? frameOfToken = null,
-        float[]? encoderAttention = null)
+        float[]? encoderAttention = null,
+        long[]? queryIds = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(embeddings);
@@ -131,9 +134,22 @@ public sealed partial class ModelRunner
         }
 
         if (stream.ActiveAnswer is not null) throw new InvalidOperationException("the stream is answering a question; end it before prefilling");
+        using var blockScope = new TensorScope();
+        var q = queryIds?.Length ?? 0;
+        var input = embeddings;
+        var allKinds = kinds;
+        if (q > 0)
+        {
+            // The query rides at the end of the block: always kept, last, so its row scores the window.
+            input = Torch.Torch.Cat([embeddings, _model.Embed(queryIds)]);
+            allKinds = [.. kinds, .. Enumerable.Repeat(TokenKind.Question, q)];
+            if (frameOfToken is not null) frameOfToken = [.. frameOfToken, .. Enumerable.Repeat(-1, q)];
+            if (encoderAttention is not null) encoderAttention = [.. encoderAttention, .. new float[q]];
+        }
+
         var book = stream.Cache;
         var kv = stream.Tensors;
-        Apply(stream, book.MakeRoom(new int[LayerCount], n), new int[LayerCount]);
+        Apply(stream, book.MakeRoom(new int[LayerCount], n + q), new int[LayerCount]);
         var cachedBefore = kv.Counts();
 
         var lastQuery = new LastQueryAttention();
@@ -142,8 +158,15 @@ public sealed partial class ModelRunner
         float[] logits;
         try
         {
-            var entering = SelectBeforeLlm(embeddings, kinds, frameOfToken, encoderAttention);
-            logits = RunBlock(stream, embeddings, kinds, entering, cachedBefore, lastQuery, kept, blockScores);
+            var entering = SelectBeforeLlm(input, allKinds, frameOfToken, encoderAttention);
+            logits = RunBlock(stream, input, allKinds, entering, cachedBefore, lastQuery, kept, blockScores);
+            for (var l = 0; l < LayerCount && q > 0; l++)
+            {
+                // The query's rows are the last q of every layer's block; they leave the cache now.
+                kv[l].Truncate(kv[l].Count - q);
+                kept[l] = kept[l][..^q];
+                blockScores[l] = blockScores[l][..^q];
+            }
         }
         catch
         {
@@ -158,7 +181,7 @@ public sealed partial class ModelRunner
         }
 
         var incoming = kept.Select(k => k.Length).ToArray();
-        var plan = book.MakeRoom(incoming, n);
+        var plan = book.MakeRoom(incoming, n + q);
         Apply(stream, plan, incoming);
         for (var l = 0; l < LayerCount; l++)
         {
@@ -189,7 +212,7 @@ public sealed partial class ModelRunner
             KeptPerLayer = kept,
             BlockScores = blockScores,
             LastLogits = logits,
-            Flops = _flops.Prefill(incoming, cachedBefore, n),
+            Flops = _flops.Prefill(incoming.Select(c => c + q).ToArray(), cachedBefore, n + q),
             EvictedCount = plan.EvictedCount,
         };
     }

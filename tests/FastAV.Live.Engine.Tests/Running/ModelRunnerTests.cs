@@ -123,6 +123,36 @@ public sealed class ModelRunnerTests : IDisposable
     }
 
     [Fact]
+    public void QuestionAwareScoresComeFromTheQuestionsLastTokenAndTheQuestionIsNotCached()
+    {
+        var runner = new ModelRunner(_tiny.Model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = 9 }), new FinePruner());
+        using var stream = runner.CreateStream(CacheOptions(500), new StreamingLlmEviction());
+        var ids = Ids(3, WindowKinds.Length);
+        long[] question = [7, 8, 9];
+        PrefillResult result;
+        using (var scope = new TensorScope())
+        {
+            result = runner.Prefill(stream, _tiny.Model.Embed(ids), WindowKinds, 0, new double[14], 0, queryIds: question);
+        }
+
+        // Layer 0 sees the embeddings themselves: the explicit row of the question's last token over window + question.
+        float[] hidden;
+        using (var scope = new TensorScope())
+        {
+            hidden = _tiny.Model.Embed([.. ids, .. question]).ToArray<float>();
+        }
+
+        var explicitRow = ExplicitAttention.LastRowMeanOverHeads(_tiny, 0, hidden, Enumerable.Range(0, 17).Select(i => (long)i).ToArray());
+        Assert.Equal(14, result.BlockScores[0].Length);
+        for (var i = 0; i < 14; i++) Assert.True(Math.Abs(explicitRow[i] - result.BlockScores[0][i]) <= 1e-5, $"token {i}");
+
+        Assert.Equal([14, 14, 10, 9], result.KeptPerLayer.Select(k => k.Length)); // 9 media + separator at K; floor(0.2 · 9) = 1 dropped after
+        Assert.Equal([14, 14, 10, 9], Enumerable.Range(0, 4).Select(l => stream.Tensors[l].Count));
+        Assert.All(Enumerable.Range(0, 4), l => Assert.DoesNotContain(stream.Cache.Layer(l).Rows.ToArray(), r => r.Kind == TokenKind.Question));
+        Assert.Equal([17, 17, 13, 12], result.Flops.TokensPerLayer);
+    }
+
+    [Fact]
     public void QuestionRollbackLeavesTheCacheBitwiseUnchanged()
     {
         var runner = new ModelRunner(_tiny.Model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = 6 }), new FinePruner());
