@@ -16,13 +16,16 @@ public sealed class LiveEngine : IDisposable
     private readonly ModelRunner _runner;
     private readonly Scheduler _scheduler;
     private readonly Func<Window, Tensor> _embedWindow;
+    private readonly LiveEngineOptions _options;
     private readonly Dictionary<string, StreamKv> _streams = [];
     private readonly Dictionary<string, (long[] Ids, long? EndOfSequence)> _questions = [];
     private readonly Dictionary<string, AnswerInProgress> _answers = [];
 
     /// <param name="embedWindow">Window → embeddings [TokenCount, hidden], owned by the caller's scope.</param>
-    public LiveEngine(ModelRunner runner, Scheduler scheduler, Func<Window, Tensor> embedWindow)
+    public LiveEngine(ModelRunner runner, Scheduler scheduler, Func<Window, Tensor> embedWindow, LiveEngineOptions? options = null)
     {
+        _options = options ?? new LiveEngineOptions();
+        if (_options.StandingAnswerMaxTokens < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.StandingAnswerMaxTokens, "StandingAnswerMaxTokens must be at least 1");
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(embedWindow);
@@ -119,8 +122,16 @@ public sealed class LiveEngine : IDisposable
             Guard(w.Session.Id, failures, () =>
             {
                 using var scope = new TensorScope();
-                var result = _runner.PrefillWindow(_streams[w.Session.Id], _embedWindow(w.Window), w.Window);
+                var standing = w.Session.StandingQuestions;
+                var query = _options.QuestionAwarePruning && standing.Count > 0 ? Array.ConvertAll(standing[0].TokenIds, id => (long)id) : null;
+                var result = _runner.PrefillWindow(_streams[w.Session.Id], _embedWindow(w.Window), w.Window, query);
                 prefills.Add((w.Session.Id, w.Window.Index, result));
+
+                // Standing questions come due by media time; they are asked over the cache as it is now.
+                foreach (var due in w.Session.TakeDueQuestions(w.Window.EndSeconds))
+                {
+                    Ask(w.Session.Id, $"{due.Id}@{w.Window.Index}", Array.ConvertAll(due.TokenIds, id => (long)id), _options.StandingAnswerMaxTokens, _options.EndOfSequence);
+                }
             }, () => { });
         }
 

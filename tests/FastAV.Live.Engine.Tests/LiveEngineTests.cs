@@ -85,6 +85,34 @@ public sealed class LiveEngineTests : IDisposable
     }
 
     [Fact]
+    public void StandingQuestionsAreAskedWhenDueAndCanScoreTheWindows()
+    {
+        var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 100, MaxBacklogSeconds = 100 });
+        using var engine = new LiveEngine(Runner(), scheduler, Embed, new LiveEngineOptions { QuestionAwarePruning = true, StandingAnswerMaxTokens = 2 });
+        var session = new StreamSession("cam", Geometry);
+        engine.AddStream(session, CacheOptions, new StreamingLlmEviction(), Prompt);
+        session.AddStandingQuestion(new StandingQuestion { Id = "door", TokenIds = [9, 2, 6], PeriodSeconds = 2 });
+        for (var w = 0; w < 4; w++) session.AddWindow(w);
+
+        var answers = new List<CompletedAnswer>();
+        var prefills = new List<PrefillResult>();
+        for (var i = 0; i < 30; i++)
+        {
+            var step = engine.Step();
+            Assert.Empty(step.Failures);
+            answers.AddRange(step.Answers);
+            prefills.AddRange(step.Prefills.Select(p => p.Result));
+        }
+
+        Assert.Equal(["door@1", "door@3"], answers.Select(a => a.QuestionId));
+        Assert.All(answers, a => Assert.Equal(2, a.Result.Tokens.Length));
+        Assert.Equal(4, prefills.Count);
+        Assert.All(prefills, p => Assert.Equal(12 + 3, p.Flops.TokensPerLayer[0])); // the question rides along for scoring
+        var kv = engine.Stream("cam");
+        Assert.All(Enumerable.Range(0, 4), l => Assert.DoesNotContain(kv.Cache.Layer(l).Rows.ToArray(), r => r.Kind == TokenKind.Question));
+    }
+
+    [Fact]
     public void AFailingQuestionIsReportedAndTheStreamGoesOn()
     {
         var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 100, MaxBacklogSeconds = 100 });
