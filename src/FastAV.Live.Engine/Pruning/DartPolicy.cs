@@ -11,7 +11,7 @@ public sealed class DartPolicy : IPruningPolicy
     public DartPolicy(DartOptions? options = null)
     {
         _options = options ?? new DartOptions();
-        _ = KeepRatio.Count(_options.KeepRatio, 0);
+        _ = KeepCount.FromRatio(_options.KeepRatio, 0);
         if (_options.PivotCount < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.PivotCount, "PivotCount must be at least 1");
     }
 
@@ -26,7 +26,7 @@ public sealed class DartPolicy : IPruningPolicy
         ArgumentNullException.ThrowIfNull(context);
         var dim = context.KeyDim;
         var keys = context.RequireRows(context.Keys, dim, context.TokenCount, nameof(PruningContext.Keys), Name);
-        var keep = KeepRatio.Count(_options.KeepRatio, context.MediaCount);
+        var keep = KeepCount.FromRatio(_options.KeepRatio, context.MediaCount);
 
         var media = new List<int>();
         for (var i = 0; i < context.TokenCount; i++)

@@ -11,7 +11,7 @@ public sealed class DivPrunePolicy : IPruningPolicy
     public DivPrunePolicy(DivPruneOptions? options = null)
     {
         _options = options ?? new DivPruneOptions();
-        _ = KeepRatio.Count(_options.KeepRatio, 0);
+        _ = KeepCount.FromRatio(_options.KeepRatio, 0);
     }
 
     public string Name => "divprune";
@@ -26,7 +26,7 @@ public sealed class DivPrunePolicy : IPruningPolicy
         var dim = context.FeatureDim;
         var features = context.RequireRows(context.Features, dim, context.TokenCount, nameof(PruningContext.Features), Name);
         var media = Enumerable.Range(0, context.TokenCount).Where(context.IsPrunable).ToArray();
-        var keep = KeepRatio.Count(_options.KeepRatio, media.Length);
+        var keep = KeepCount.FromRatio(_options.KeepRatio, media.Length);
         var chosen = new HashSet<int>();
         if (keep == 0) return TokenRanking.WithAlwaysKept(context, chosen);
 

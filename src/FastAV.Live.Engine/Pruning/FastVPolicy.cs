@@ -9,7 +9,7 @@ public sealed class FastVPolicy : IPruningPolicy
     {
         _options = options ?? new FastVOptions();
         if (_options.Layer < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.Layer, "Layer must be at least 1");
-        _ = KeepRatio.Count(_options.DropRatio, 0);
+        _ = KeepCount.FromRatio(_options.DropRatio, 0);
     }
 
     public string Name => "fastv";
@@ -26,6 +26,6 @@ public sealed class FastVPolicy : IPruningPolicy
         ArgumentNullException.ThrowIfNull(context);
         var scores = context.RequirePerToken(context.QueryAttention, nameof(PruningContext.QueryAttention), Name);
         var media = context.MediaCount;
-        return TokenRanking.KeepHighest(context, scores, media - KeepRatio.Count(_options.DropRatio, media));
+        return TokenRanking.KeepHighest(context, scores, media - KeepCount.FromRatio(_options.DropRatio, media));
     }
 }

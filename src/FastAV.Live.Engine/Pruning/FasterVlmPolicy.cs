@@ -8,7 +8,7 @@ public sealed class FasterVlmPolicy : IPruningPolicy
     public FasterVlmPolicy(FasterVlmOptions? options = null)
     {
         _options = options ?? new FasterVlmOptions();
-        _ = KeepRatio.Count(_options.KeepRatio, 0);
+        _ = KeepCount.FromRatio(_options.KeepRatio, 0);
     }
 
     public string Name => "fastervlm";
@@ -21,7 +21,7 @@ public sealed class FasterVlmPolicy : IPruningPolicy
     {
         ArgumentNullException.ThrowIfNull(context);
         var scores = context.RequirePerToken(context.EncoderAttention, nameof(PruningContext.EncoderAttention), Name);
-        return TokenRanking.KeepHighest(context, scores, KeepRatio.Count(_options.KeepRatio, context.MediaCount));
+        return TokenRanking.KeepHighest(context, scores, KeepCount.FromRatio(_options.KeepRatio, context.MediaCount));
     }
 
     /// <summary>For encoders without [CLS]: attention each key receives, averaged over queries. map is [n, n] (queries × keys).</summary>

@@ -8,7 +8,7 @@ public sealed class LowAttentivePolicy : IPruningPolicy
     public LowAttentivePolicy(LowAttentiveOptions? options = null)
     {
         _options = options ?? new LowAttentiveOptions();
-        _ = KeepRatio.Count(_options.KeepRatio, 0);
+        _ = KeepCount.FromRatio(_options.KeepRatio, 0);
     }
 
     public string Name => "low-attentive";
@@ -21,6 +21,6 @@ public sealed class LowAttentivePolicy : IPruningPolicy
     {
         ArgumentNullException.ThrowIfNull(context);
         var scores = context.RequirePerToken(context.QueryAttention, nameof(PruningContext.QueryAttention), Name);
-        return TokenRanking.KeepHighest(context, scores, KeepRatio.Count(_options.KeepRatio, context.MediaCount));
+        return TokenRanking.KeepHighest(context, scores, KeepCount.FromRatio(_options.KeepRatio, context.MediaCount));
     }
 }

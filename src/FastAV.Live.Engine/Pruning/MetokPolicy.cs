@@ -12,7 +12,7 @@ public sealed class MetokPolicy : IPruningPolicy
     public MetokPolicy(MetokOptions? options = null)
     {
         _options = options ?? new MetokOptions();
-        _ = KeepRatio.Count(_options.KeepRatio, 0);
+        _ = KeepCount.FromRatio(_options.KeepRatio, 0);
         if (_options.EventCount < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.EventCount, "EventCount must be at least 1");
     }
 
@@ -67,7 +67,7 @@ public sealed class MetokPolicy : IPruningPolicy
         var chosen = new HashSet<int>();
         foreach (var members in pools.Values)
         {
-            var budget = Math.Max(1, KeepRatio.Count(_options.KeepRatio, members.Count));
+            var budget = Math.Max(1, KeepCount.FromRatio(_options.KeepRatio, members.Count));
             var ranked = attention is null ? members : members.OrderByDescending(i => attention[i]).ThenBy(i => i).ToList();
             foreach (var i in ranked.Take(budget)) chosen.Add(i);
         }

@@ -8,7 +8,7 @@ public sealed class RandomPolicy : IPruningPolicy
     public RandomPolicy(RandomOptions? options = null)
     {
         _options = options ?? new RandomOptions();
-        _ = KeepRatio.Count(_options.KeepRatio, 0);
+        _ = KeepCount.FromRatio(_options.KeepRatio, 0);
     }
 
     public string Name => "random";
@@ -28,7 +28,7 @@ public sealed class RandomPolicy : IPruningPolicy
 
         // Partial Fisher–Yates: the first k slots become a uniform sample without replacement.
         var random = new Random(_options.Seed);
-        var keep = KeepRatio.Count(_options.KeepRatio, media.Count);
+        var keep = KeepCount.FromRatio(_options.KeepRatio, media.Count);
         for (var i = 0; i < keep; i++)
         {
             var j = random.Next(i, media.Count);

@@ -8,7 +8,7 @@ public sealed class TransPrunePolicy : IPruningPolicy
     public TransPrunePolicy(TransPruneOptions? options = null)
     {
         _options = options ?? new TransPruneOptions();
-        _ = KeepRatio.Count(_options.KeepRatio, 0);
+        _ = KeepCount.FromRatio(_options.KeepRatio, 0);
     }
 
     public string Name => "transprune";
@@ -21,6 +21,6 @@ public sealed class TransPrunePolicy : IPruningPolicy
     {
         ArgumentNullException.ThrowIfNull(context);
         var scores = context.RequirePerToken(context.TransitionScores, nameof(PruningContext.TransitionScores), Name);
-        return TokenRanking.KeepHighest(context, scores, KeepRatio.Count(_options.KeepRatio, context.MediaCount));
+        return TokenRanking.KeepHighest(context, scores, KeepCount.FromRatio(_options.KeepRatio, context.MediaCount));
     }
 }
