@@ -45,7 +45,7 @@ try
             Console.WriteLine($"round {round + 1}/{rounds}: {server.Name} (port {server.Port})");
             latencyRounds[server.Name].Add(await GrpcBenchmark.UnaryLatencyAsync(server.Name, server.Port, warmup: unaryCalls / 5, calls: unaryCalls));
             throughputRounds[server.Name].Add(await GrpcBenchmark.BidiThroughputAsync(server.Name, server.Port, 1024, quick ? 2000 : 20000, window: 64));
-            throughputRounds[server.Name].Add(await GrpcBenchmark.BidiThroughputAsync(server.Name, server.Port, 256 * 1024, quick ? 100 : 1000, window: 8));
+            throughputRounds[server.Name].Add(await GrpcBenchmark.BidiThroughputAsync(server.Name, server.Port, 256 * 1024, quick ? 300 : 1000, window: 8));
         }
     }
 }
