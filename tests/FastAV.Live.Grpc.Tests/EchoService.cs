@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 
 namespace FastAV.Live.Grpc.Tests;
@@ -12,8 +13,33 @@ public sealed class EchoService : IGrpcService
 
     public static readonly Method<StringValue, StringValue> Unary = Create(MethodType.Unary, "Unary");
     public static readonly Method<StringValue, StringValue> ServerStream = Create(MethodType.ServerStreaming, "ServerStream");
-    public static readonly Method<StringValue, StringValue> ClientStream = Create(MethodType.ClientStreaming, "ClientStream");
-    public static readonly Method<StringValue, StringValue> Duplex = Create(MethodType.DuplexStreaming, "Duplex");
+    public static readonly Method<StringValue, StringValue> ClientStream = new(
+        MethodType.ClientStreaming, ServiceName, "ClientStream", BlockingMarshaller, Marshallers.Protobuf(StringValue.Parser));
+
+    public static readonly Method<StringValue, StringValue> Duplex = new(
+        MethodType.DuplexStreaming, ServiceName, "Duplex", Marshallers.Protobuf(StringValue.Parser), BlockingMarshaller);
+
+    /// <summary>Set while a message "block" is being serialized; serialization goes on once <see cref="BlockGate"/> is released.</summary>
+    public static readonly SemaphoreSlim BlockEntered = new(0);
+
+    public static readonly SemaphoreSlim BlockGate = new(0);
+
+    /// <summary>Serializes like protobuf, but a message "block" waits inside serialization: a write that is deterministically in progress.</summary>
+    private static Marshaller<StringValue> BlockingMarshaller => new(
+        m =>
+        {
+            if (m.Value == "block")
+            {
+                BlockEntered.Release();
+                if (!BlockGate.Wait(TimeSpan.FromSeconds(30)))
+                {
+                    throw new TimeoutException("BlockGate was never released.");
+                }
+            }
+
+            return m.ToByteArray();
+        },
+        bytes => StringValue.Parser.ParseFrom(bytes));
 
     private int _sleepStartedCount;
     private int _canceledCount;
@@ -67,8 +93,10 @@ public sealed class EchoService : IGrpcService
                     if (requests.Current.Value == "two-writers")
                     {
                         // Two writes at once: the second must be refused, the first must complete.
-                        var first = responses.WriteAsync(new StringValue { Value = new string('a', 3_000_000) });
+                        var first = Task.Run(() => responses.WriteAsync(new StringValue { Value = "block" }));
+                        await BlockEntered.WaitAsync(TimeSpan.FromSeconds(30));
                         var second = Record.Exception(() => responses.WriteAsync(new StringValue { Value = "b" }).GetAwaiter().GetResult());
+                        BlockGate.Release();
                         await first;
                         await responses.WriteAsync(new StringValue { Value = second?.GetType().Name + ": " + second?.Message });
                         continue;

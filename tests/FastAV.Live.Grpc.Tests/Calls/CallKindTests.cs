@@ -133,7 +133,7 @@ public sealed class CallKindTests : IAsyncLifetime
         using var call = _channel.AsyncDuplexStreamingCall(EchoService.Duplex, default);
         await call.RequestStream.WriteAsync(new StringValue { Value = "two-writers" });
         Assert.True(await call.ResponseStream.MoveNext());
-        Assert.Equal(3_000_000, call.ResponseStream.Current.Value.Length);
+        Assert.Equal("block", call.ResponseStream.Current.Value);
         Assert.True(await call.ResponseStream.MoveNext());
         Assert.Equal("InvalidOperationException: Only one write can be pending at a time.", call.ResponseStream.Current.Value);
         await call.RequestStream.CompleteAsync();
@@ -144,13 +144,14 @@ public sealed class CallKindTests : IAsyncLifetime
     public async Task The_client_allows_one_writer_per_call()
     {
         using var call = _channel.AsyncClientStreamingCall(EchoService.ClientStream, default);
-        var big = new StringValue { Value = new string('c', 3_000_000) };
-        var first = call.RequestStream.WriteAsync(big);
+        var first = Task.Run(() => call.RequestStream.WriteAsync(new StringValue { Value = "block" }));
+        Assert.True(await EchoService.BlockEntered.WaitAsync(TimeSpan.FromSeconds(30)));
         var second = await Assert.ThrowsAsync<InvalidOperationException>(() => call.RequestStream.WriteAsync(new StringValue { Value = "d" }));
         Assert.Contains("previous write is in progress", second.Message, StringComparison.Ordinal);
+        EchoService.BlockGate.Release();
         await first;
         await call.RequestStream.CompleteAsync();
-        Assert.Equal(3_000_000, (await call).Value.Length);
+        Assert.Equal("block", (await call).Value);
     }
 
     [Theory]
