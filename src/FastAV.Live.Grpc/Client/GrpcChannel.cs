@@ -29,6 +29,9 @@ public sealed class GrpcChannel : IDisposable
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             ConnectTimeout = TimeSpan.FromSeconds(10),
             AutomaticDecompression = DecompressionMethods.None,
+            // 64 KiB (the default) makes every large response wait for window updates; gRPC clients
+            // elsewhere start large and probe bandwidth-delay.
+            InitialHttp2StreamWindowSize = 4 * 1024 * 1024,
         };
         _invoker = new HttpMessageInvoker(handler, options.HttpHandler is null || options.DisposeHttpHandler);
     }
