@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up a fresh Debian 12 machine (see setup.sh) and runs every test: unit, loopback, interop with
-# the official gRPC clients (grpc-js, grpcio), hostile input. Prints one summary line at the end.
+# Sets up a fresh Debian 12 machine (see setup.sh) and runs every test: the .NET suites (unit, loopback,
+# interop with grpc-js and grpcio, hostile input, parity with PyTorch) and, when present, the Python
+# training suites. Prints one summary line at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -13,6 +14,22 @@ set -e
 
 # Per-assembly lines look like "Passed!  - Failed:     0, Passed:   114, Skipped:     0, Total: ..."
 read -r passed failed skipped < <(awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ { f += $2; p += $4; s += $6 } END { print p+0, f+0, s+0 }' "$log")
+
+if [ -d training/tests ]; then
+  set +e
+  /usr/bin/python3 -m unittest discover training/tests 2>&1 | tee "$log"
+  py_status=${PIPESTATUS[0]}
+  set -e
+  # unittest ends with "Ran N tests in Xs" and "OK" or "FAILED (failures=F, errors=E)".
+  ran=$(awk '/^Ran [0-9]+ test/ { print $2 }' "$log")
+  py_failed=$(grep -oE '(failures|errors)=[0-9]+' "$log" | awk -F= '{ s += $2 } END { print s+0 }')
+  py_skipped=$(grep -oE 'skipped=[0-9]+' "$log" | awk -F= '{ s += $2 } END { print s+0 }')
+  passed=$((passed + ${ran:-0} - py_failed - py_skipped))
+  failed=$((failed + py_failed))
+  skipped=$((skipped + py_skipped))
+  if [ "$py_status" -ne 0 ] && [ "$status" -eq 0 ]; then status=$py_status; fi
+fi
+
 rm -f "$log"
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then
