@@ -73,7 +73,7 @@ def main() -> None:
         say(f"resumed at step {step}")
 
     t0 = time.time()
-    run_loss, run_acc = 0.0, 0.0
+    run_loss, run_acc, start_step = 0.0, 0.0, step
     while step < args.steps and not args.eval_only:
         model.train()
         lr = args.lr * min(1.0, (step + 1) / args.warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / args.steps)))
@@ -89,9 +89,10 @@ def main() -> None:
         opt.step()
         step += 1
         res = answer_correct(logits.detach(), batch)
-        run_loss = 0.98 * run_loss + 0.02 * loss.item() if step > 1 else loss.item()
+        first = step == start_step + 1  # running averages start at this run's first step
+        run_loss = loss.item() if first else 0.98 * run_loss + 0.02 * loss.item()
         acc = sum(ok for _, ok in res) / len(res)
-        run_acc = 0.98 * run_acc + 0.02 * acc if step > 1 else acc
+        run_acc = acc if first else 0.98 * run_acc + 0.02 * acc
         if step % 25 == 0 or step == args.steps:
             say(f"step {step} loss {run_loss:.4f} acc {run_acc:.3f} lr {lr:.2e} elapsed {time.time() - t0:.0f}s")
         if step % 50 == 0 or step == args.steps:
