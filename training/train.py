@@ -38,10 +38,15 @@ def main() -> None:
     p.add_argument("--log", default="training/logs/train.log")
     p.add_argument("--checkpoint", default="training/checkpoints/fastav-tiny.pt")
     p.add_argument("--resume", action="store_true")
+    p.add_argument("--rewarm", type=int, default=0, help="after --resume, ramp the LR up again over this many steps")
+    p.add_argument("--stop-at", type=int, default=0, help="stop (checkpoint, evaluate, export) at this step; schedule unchanged")
     p.add_argument("--eval-only", action="store_true", help="evaluate --checkpoint and export, no training")
     args = p.parse_args()
 
     torch.set_num_threads(args.threads)
+    # Debian's torch 1.13 oneDNN convolution backward gave run-to-run different, sometimes huge or
+    # infinite weight gradients for the audio convs (same weights, same batch); the native path is exact.
+    torch.backends.mkldnn.enabled = False
     torch.manual_seed(args.seed)
     os.makedirs(os.path.dirname(args.log), exist_ok=True)
     os.makedirs(os.path.dirname(args.checkpoint), exist_ok=True)
@@ -74,9 +79,13 @@ def main() -> None:
 
     t0 = time.time()
     run_loss, run_acc, start_step = 0.0, 0.0, step
-    while step < args.steps and not args.eval_only:
+    last = min(args.steps, args.stop_at) if args.stop_at else args.steps
+    skipped = 0
+    while step < last and not args.eval_only:
         model.train()
         lr = args.lr * min(1.0, (step + 1) / args.warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / args.steps)))
+        if args.rewarm:
+            lr *= min(1.0, (step - start_step + 1) / args.rewarm)
         for g in opt.param_groups:
             g["lr"] = lr
         streams = [make_stream(args.seed, step * args.batch + i, scfg) for i in range(args.batch)]
@@ -85,17 +94,21 @@ def main() -> None:
         loss = loss_of(logits, batch)
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
+        norm = torch.nn.utils.clip_grad_norm_(params, 1.0)
         step += 1
+        if not (math.isfinite(loss.item()) and math.isfinite(float(norm))):
+            skipped += 1  # a non-finite step would poison the weights: drop it
+            say(f"step {step} skipped: loss {loss.item()} grad norm {float(norm)}")
+            continue
+        opt.step()
         res = answer_correct(logits.detach(), batch)
         first = step == start_step + 1  # running averages start at this run's first step
         run_loss = loss.item() if first else 0.98 * run_loss + 0.02 * loss.item()
         acc = sum(ok for _, ok in res) / len(res)
         run_acc = acc if first else 0.98 * run_acc + 0.02 * acc
-        if step % 25 == 0 or step == args.steps:
+        if step % 25 == 0 or step == last:
             say(f"step {step} loss {run_loss:.4f} acc {run_acc:.3f} lr {lr:.2e} elapsed {time.time() - t0:.0f}s")
-        if step % 50 == 0 or step == args.steps:
+        if step % 50 == 0 or step == last:
             torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step}, args.checkpoint)
     train_s = time.time() - t0
 
@@ -110,7 +123,7 @@ def main() -> None:
             total += 1
     say(f"plain greedy decoding on {total} held-out questions: {agree / total:.3f} correct")
     result["greedy_check"] = {"questions": total, "accuracy": agree / total}
-    result["train"] = {"steps": step, "batch_streams": args.batch, "seed": args.seed, "seconds_this_run": round(train_s),
+    result["train"] = {"steps": step, "skipped_steps_this_run": skipped, "batch_streams": args.batch, "seed": args.seed, "seconds_this_run": round(train_s),
                        "params": n_params}
     export(model, tok, scfg, args.out, {"train_seed": args.seed, "steps": step})
     with open(os.path.join(os.path.dirname(args.log), "heldout.json"), "w") as f:
