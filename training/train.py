@@ -34,6 +34,7 @@ def main() -> None:
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--warmup", type=int, default=40)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="cpu", help="cpu or cuda (batches are built on the CPU, then moved)")
     p.add_argument("--out", default="models/fastav-tiny")
     p.add_argument("--log", default="training/logs/train.log")
     p.add_argument("--checkpoint", default="training/checkpoints/fastav-tiny.pt")
@@ -61,6 +62,7 @@ def main() -> None:
     tok = ByteBpeTokenizer.train(corpus.texts())
     scfg = StreamConfig()
     model = FastAvTiny(VisionConfig(), AudioConfig(), TextConfig(vocab_size=len(tok.vocab)), MediaConfig())
+    model.to(args.device)
     n_params = sum(p.numel() for p in model.parameters())
     say(f"args {vars(args)}")
     say(f"vocab {len(tok.vocab)} params {n_params} ({n_params * 4 / 2**20:.2f} MiB f32)")
@@ -71,7 +73,7 @@ def main() -> None:
                             lr=args.lr, betas=(0.9, 0.98))
     step = 0
     if (args.resume or args.eval_only) and os.path.exists(args.checkpoint):
-        ck = torch.load(args.checkpoint)
+        ck = torch.load(args.checkpoint, map_location=args.device)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         step = ck["step"]
@@ -89,7 +91,7 @@ def main() -> None:
         for g in opt.param_groups:
             g["lr"] = lr
         streams = [make_stream(args.seed, step * args.batch + i, scfg) for i in range(args.batch)]
-        batch = build_batch(streams, [s.questions for s in streams], tok, model.mc)
+        batch = build_batch(streams, [s.questions for s in streams], tok, model.mc).to(args.device)
         logits = forward(model, batch, tok)
         loss = loss_of(logits, batch)
         opt.zero_grad(set_to_none=True)
@@ -112,7 +114,8 @@ def main() -> None:
             torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step}, args.checkpoint)
     train_s = time.time() - t0
 
-    result = evaluate(model, tok, args.eval_seed, args.eval_streams, scfg)
+    result = evaluate(model, tok, args.eval_seed, args.eval_streams, scfg, device=args.device)
+    model.cpu()
     say("held-out " + json.dumps(result))
     # the packed evaluation equals plain greedy decoding: check on the first streams
     agree = total = 0

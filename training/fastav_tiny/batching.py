@@ -44,6 +44,11 @@ class Batch:
     mel: torch.Tensor  # [B*T, 80, 100]
     answer_slices: list[tuple[int, int, int, Question]]  # (row, start, end, question): targets[row, start:end]
 
+    def to(self, device: torch.device | str) -> "Batch":
+        for name in ("ids", "positions", "mask", "targets", "pixels", "mel"):
+            setattr(self, name, getattr(self, name).to(device))
+        return self
+
 
 def build_batch(streams: list[Stream], questions: list[list[Question]], tok: ByteBpeTokenizer, mc: MediaConfig) -> Batch:
     prefix, win = tok.encode(PREFIX), window_ids(tok, mc)
@@ -120,7 +125,8 @@ def answer_correct(logits: torch.Tensor, batch: Batch) -> list[tuple[Question, b
     """Teacher-forced exact match of every answer token (== greedy decoding gives the answer)."""
     pred = torch.full_like(batch.targets, -1)
     pred[batch.targets != -100] = logits.argmax(-1)
+    pred, targets = pred.cpu(), batch.targets.cpu()
     out = []
     for r, a0, a1, q in batch.answer_slices:
-        out.append((q, bool((pred[r, a0:a1] == batch.targets[r, a0:a1]).all())))
+        out.append((q, bool((pred[r, a0:a1] == targets[r, a0:a1]).all())))
     return out

@@ -14,12 +14,12 @@ from .world import FAMILIES, Question, Stream, StreamConfig, make_stream
 
 @torch.no_grad()
 def evaluate(model: FastAvTiny, tok: ByteBpeTokenizer, seed: int, count: int, cfg: StreamConfig = StreamConfig(),
-             batch_size: int = 32) -> dict:
+             batch_size: int = 32, device: str = "cpu") -> dict:
     model.eval()
     right, total = defaultdict(int), defaultdict(int)
     for start in range(0, count, batch_size):
         streams = [make_stream(seed, i, cfg) for i in range(start, min(count, start + batch_size))]
-        batch = build_batch(streams, [s.questions for s in streams], tok, model.mc)
+        batch = build_batch(streams, [s.questions for s in streams], tok, model.mc).to(device)
         for q, ok in answer_correct(forward(model, batch, tok), batch):
             right[q.family] += ok
             total[q.family] += 1

@@ -212,7 +212,7 @@ def rotate_half(x):
 
 def rope(positions: torch.Tensor, head_dim: int, theta: float):
     """positions [B, L] -> cos, sin [B, 1, L, head_dim] (HF Qwen2 layout: halves, not interleaved)."""
-    inv = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.float32) / head_dim))
+    inv = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.float32, device=positions.device) / head_dim))
     f = positions[..., None].float() * inv
     emb = torch.cat([f, f], dim=-1)[:, None]
     return emb.cos(), emb.sin()
