@@ -1,0 +1,138 @@
+"""Train FastAV-Tiny on freshly generated synthetic streams, evaluate on a held-out seed, export.
+
+Reproduce (the shipped model): see training/README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from fastav_tiny import corpus  # noqa: E402
+from fastav_tiny.batching import answer_correct, build_batch, forward, loss_of  # noqa: E402
+from fastav_tiny.evaluate import evaluate, greedy_answer  # noqa: E402
+from fastav_tiny.export import export  # noqa: E402
+from fastav_tiny.model import AudioConfig, FastAvTiny, MediaConfig, TextConfig, VisionConfig  # noqa: E402
+from fastav_tiny.tokenizer import ByteBpeTokenizer  # noqa: E402
+from fastav_tiny.world import StreamConfig, make_stream  # noqa: E402
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--seed", type=int, default=1, help="training stream seed (streams 0, 1, 2, ... of it)")
+    p.add_argument("--eval-seed", type=int, default=1001, help="held-out stream seed")
+    p.add_argument("--eval-streams", type=int, default=600)
+    p.add_argument("--steps", type=int, default=3000)
+    p.add_argument("--batch", type=int, default=24, help="streams per step (each with up to 8 questions)")
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--warmup", type=int, default=40)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="cpu", help="cpu or cuda (batches are built on the CPU, then moved)")
+    p.add_argument("--out", default="models/fastav-tiny")
+    p.add_argument("--log", default="training/logs/train.log")
+    p.add_argument("--checkpoint", default="training/checkpoints/fastav-tiny.pt")
+    p.add_argument("--resume", action="store_true")
+    p.add_argument("--rewarm", type=int, default=0, help="after --resume, ramp the LR up again over this many steps")
+    p.add_argument("--stop-at", type=int, default=0, help="stop (checkpoint, evaluate, export) at this step; schedule unchanged")
+    p.add_argument("--eval-only", action="store_true", help="evaluate --checkpoint and export, no training")
+    args = p.parse_args()
+
+    torch.set_num_threads(args.threads)
+    # Debian's torch 1.13 oneDNN convolution backward gave run-to-run different, sometimes huge or
+    # infinite weight gradients for the audio convs (same weights, same batch); the native path is exact.
+    torch.backends.mkldnn.enabled = False
+    torch.manual_seed(args.seed)
+    os.makedirs(os.path.dirname(args.log), exist_ok=True)
+    os.makedirs(os.path.dirname(args.checkpoint), exist_ok=True)
+    log = open(args.log, "a")
+
+    def say(msg: str) -> None:
+        line = f"{time.strftime('%H:%M:%S')} {msg}"
+        print(line, flush=True)
+        log.write(line + "\n")
+        log.flush()
+
+    tok = ByteBpeTokenizer.train(corpus.texts())
+    scfg = StreamConfig()
+    model = FastAvTiny(VisionConfig(), AudioConfig(), TextConfig(vocab_size=len(tok.vocab)), MediaConfig())
+    model.to(args.device)
+    n_params = sum(p.numel() for p in model.parameters())
+    say(f"args {vars(args)}")
+    say(f"vocab {len(tok.vocab)} params {n_params} ({n_params * 4 / 2**20:.2f} MiB f32)")
+    params = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in params if p.dim() >= 2]
+    no_decay = [p for p in params if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
+                            lr=args.lr, betas=(0.9, 0.98))
+    step = 0
+    if (args.resume or args.eval_only) and os.path.exists(args.checkpoint):
+        ck = torch.load(args.checkpoint, map_location=args.device)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        step = ck["step"]
+        say(f"resumed at step {step}")
+
+    t0 = time.time()
+    run_loss, run_acc, start_step = 0.0, 0.0, step
+    last = min(args.steps, args.stop_at) if args.stop_at else args.steps
+    skipped = 0
+    while step < last and not args.eval_only:
+        model.train()
+        lr = args.lr * min(1.0, (step + 1) / args.warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / args.steps)))
+        if args.rewarm:
+            lr *= min(1.0, (step - start_step + 1) / args.rewarm)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        streams = [make_stream(args.seed, step * args.batch + i, scfg) for i in range(args.batch)]
+        batch = build_batch(streams, [s.questions for s in streams], tok, model.mc).to(args.device)
+        logits = forward(model, batch, tok)
+        loss = loss_of(logits, batch)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        norm = torch.nn.utils.clip_grad_norm_(params, 1.0)
+        step += 1
+        if not (math.isfinite(loss.item()) and math.isfinite(float(norm))):
+            skipped += 1  # a non-finite step would poison the weights: drop it
+            say(f"step {step} skipped: loss {loss.item()} grad norm {float(norm)}")
+            continue
+        opt.step()
+        res = answer_correct(logits.detach(), batch)
+        first = step == start_step + 1  # running averages start at this run's first step
+        run_loss = loss.item() if first else 0.98 * run_loss + 0.02 * loss.item()
+        acc = sum(ok for _, ok in res) / len(res)
+        run_acc = acc if first else 0.98 * run_acc + 0.02 * acc
+        if step % 25 == 0 or step == last:
+            say(f"step {step} loss {run_loss:.4f} acc {run_acc:.3f} lr {lr:.2e} elapsed {time.time() - t0:.0f}s")
+        if step % 50 == 0 or step == last:
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step}, args.checkpoint)
+    train_s = time.time() - t0
+
+    result = evaluate(model, tok, args.eval_seed, args.eval_streams, scfg, device=args.device)
+    model.cpu()
+    say("held-out " + json.dumps(result))
+    # the packed evaluation equals plain greedy decoding: check on the first streams
+    agree = total = 0
+    for i in range(8):
+        s = make_stream(args.eval_seed, i, scfg)
+        for q in s.questions:
+            agree += greedy_answer(model, tok, s, q) == q.answer
+            total += 1
+    say(f"plain greedy decoding on {total} held-out questions: {agree / total:.3f} correct")
+    result["greedy_check"] = {"questions": total, "accuracy": agree / total}
+    result["train"] = {"steps": step, "skipped_steps_this_run": skipped, "batch_streams": args.batch, "seed": args.seed, "seconds_this_run": round(train_s),
+                       "params": n_params}
+    export(model, tok, scfg, args.out, {"train_seed": args.seed, "steps": step})
+    with open(os.path.join(os.path.dirname(args.log), "heldout.json"), "w") as f:
+        json.dump(result, f, indent=2)
+    say(f"exported to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
