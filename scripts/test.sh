@@ -22,8 +22,8 @@ if [ -d training/tests ]; then
   set -e
   # unittest ends with "Ran N tests in Xs" and "OK" or "FAILED (failures=F, errors=E)".
   ran=$(awk '/^Ran [0-9]+ test/ { print $2 }' "$log")
-  py_failed=$(grep -oE '(failures|errors)=[0-9]+' "$log" | awk -F= '{ s += $2 } END { print s+0 }')
-  py_skipped=$(grep -oE 'skipped=[0-9]+' "$log" | awk -F= '{ s += $2 } END { print s+0 }')
+  py_failed=$(awk '{ while (match($0, /(failures|errors)=[0-9]+/)) { split(substr($0, RSTART, RLENGTH), kv, "="); s += kv[2]; $0 = substr($0, RSTART + RLENGTH) } } END { print s+0 }' "$log")
+  py_skipped=$(awk '{ while (match($0, /skipped=[0-9]+/)) { split(substr($0, RSTART, RLENGTH), kv, "="); s += kv[2]; $0 = substr($0, RSTART + RLENGTH) } } END { print s+0 }' "$log")
   passed=$((passed + ${ran:-0} - py_failed - py_skipped))
   failed=$((failed + py_failed))
   skipped=$((skipped + py_skipped))
