@@ -294,7 +294,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         {
             if (!GrpcProtocol.IsReservedHeader(entry.Key))
             {
-                headers.TryAddWithoutValidation(entry.Key, entry.IsBinary ? Base64Value.Encode(entry.ValueBytes) : entry.Value);
+                headers.TryAddWithoutValidation(entry.Key, MetadataHeaders.ToHeaderValue(entry));
             }
         }
 
@@ -396,11 +396,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         var status = ex switch
         {
             RpcException rpc => rpc.Status,
-            HttpRequestException { InnerException: HttpProtocolException protocol } =>
-                new Status(Http2ErrorMapping.ToStatusCode(protocol.ErrorCode), $"The HTTP/2 stream was reset: {protocol.Message}"),
-            HttpProtocolException protocol =>
-                new Status(Http2ErrorMapping.ToStatusCode(protocol.ErrorCode), $"The HTTP/2 stream was reset: {protocol.Message}"),
-            IOException { InnerException: HttpProtocolException protocol } =>
+            _ when (ex as HttpProtocolException ?? ex.InnerException as HttpProtocolException) is { } protocol =>
                 new Status(Http2ErrorMapping.ToStatusCode(protocol.ErrorCode), $"The HTTP/2 stream was reset: {protocol.Message}"),
             HttpRequestException http => new Status(StatusCode.Unavailable, $"Error starting gRPC call. {http.GetType().Name}: {http.Message}"),
             IOException io => new Status(StatusCode.Unavailable, $"Error reading the response. {io.Message}"),
@@ -466,28 +462,9 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         var metadata = new Metadata();
         foreach (var (key, values) in headers.NonValidated)
         {
-            if (GrpcProtocol.IsReservedHeader(key))
-            {
-                continue;
-            }
-
             foreach (var value in values)
             {
-                try
-                {
-                    if (Metadata.IsBinaryKey(key))
-                    {
-                        metadata.Add(key, Base64Value.Decode(value));
-                    }
-                    else
-                    {
-                        metadata.Add(key, value);
-                    }
-                }
-                catch (Exception ex) when (ex is FormatException or ArgumentException)
-                {
-                    // Not valid metadata (bad base64, non-ASCII): dropped, as other implementations do.
-                }
+                MetadataHeaders.AddReceived(metadata, key, value);
             }
         }
 

@@ -148,9 +148,8 @@ internal sealed class GrpcMiddleware
                 trailers.Add(entry);
             }
         }
-        catch (Exception ex) when (call.DeadlineExceeded)
+        catch (Exception) when (call.DeadlineExceeded)
         {
-            _ = ex;
             status = Status.DeadlineExceeded;
         }
         catch (OperationCanceledException) when (call.CancellationToken.IsCancellationRequested)
@@ -186,19 +185,11 @@ internal sealed class GrpcMiddleware
     private void Reject(HttpContext http, int httpStatus, string detail)
     {
         GrpcServerLog.Rejected(_logger, http.Request.Path, httpStatus, detail);
-        http.Response.StatusCode = httpStatus;
-        http.Response.ContentType = GrpcProtocol.ContentType;
-        http.Response.Headers[GrpcProtocol.StatusTrailer] = ((int)StatusCode.Internal).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        http.Response.Headers[GrpcProtocol.MessageTrailer] = PercentEncoding.Encode(detail);
+        GrpcResponseHeaders.WriteTrailersOnly(http.Response, httpStatus, new Status(StatusCode.Internal, detail));
     }
 
-    private static void WriteTrailersOnly(HttpContext http, Status status)
-    {
-        http.Response.StatusCode = StatusCodes.Status200OK;
-        http.Response.ContentType = GrpcProtocol.ContentType;
-        http.Response.Headers[GrpcProtocol.StatusTrailer] = ((int)status.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        http.Response.Headers[GrpcProtocol.MessageTrailer] = PercentEncoding.Encode(status.Detail);
-    }
+    private static void WriteTrailersOnly(HttpContext http, Status status) =>
+        GrpcResponseHeaders.WriteTrailersOnly(http.Response, StatusCodes.Status200OK, status);
 
     private static bool HasMalformedHttp2Fields(IHeaderDictionary headers, out string field)
     {

@@ -204,7 +204,7 @@ internal sealed class ServerCall : IDisposable
         response.Headers[GrpcProtocol.AcceptEncodingHeader] = MessageCompression.AcceptEncodingValue;
         if (headers is not null)
         {
-            AppendMetadata(response.Headers, headers);
+            GrpcResponseHeaders.AppendMetadata(response.Headers, headers);
         }
 
         if (flush)
@@ -214,17 +214,17 @@ internal sealed class ServerCall : IDisposable
         }
     }
 
-    private async Task FinishCoreAsync(Status status, Metadata trailers)
+    private Task FinishCoreAsync(Status status, Metadata trailers)
     {
         if (_finished)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         _finished = true;
         if (_http.RequestAborted.IsCancellationRequested && !DeadlineExceeded)
         {
-            return; // the client reset the stream: nobody is listening for trailers
+            return Task.CompletedTask; // the client reset the stream: nobody is listening for trailers
         }
 
         var response = _http.Response;
@@ -232,28 +232,25 @@ internal sealed class ServerCall : IDisposable
         {
             // Trailers-only: one HEADERS frame with END_STREAM.
             _headersSent = true;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = GrpcProtocol.ContentType;
-            AppendStatus(response.Headers, status);
-            AppendMetadata(response.Headers, trailers);
-            return;
+            GrpcResponseHeaders.WriteTrailersOnly(response, StatusCodes.Status200OK, status, trailers);
+            return Task.CompletedTask;
         }
 
         if (!response.SupportsTrailers())
         {
             _http.Features.Get<IHttpResetFeature>()?.Reset(0x2);
-            return;
+            return Task.CompletedTask;
         }
 
         var trailerHeaders = new HeaderDictionary();
-        AppendStatus(trailerHeaders, status);
-        AppendMetadata(trailerHeaders, trailers);
+        GrpcResponseHeaders.AppendStatus(trailerHeaders, status);
+        GrpcResponseHeaders.AppendMetadata(trailerHeaders, trailers);
         foreach (var (key, value) in trailerHeaders)
         {
             response.AppendTrailer(key, value);
         }
 
-        await Task.CompletedTask.ConfigureAwait(false);
+        return Task.CompletedTask;
     }
 
     private string ChooseResponseEncoding()
@@ -268,65 +265,14 @@ internal sealed class ServerCall : IDisposable
         return MessageCompression.IsAccepted(accepted, wanted) ? wanted : GrpcProtocol.IdentityEncoding;
     }
 
-    private static void AppendStatus(IHeaderDictionary headers, Status status)
-    {
-        headers[GrpcProtocol.StatusTrailer] = ((int)status.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (!string.IsNullOrEmpty(status.Detail))
-        {
-            headers[GrpcProtocol.MessageTrailer] = PercentEncoding.Encode(status.Detail);
-        }
-    }
-
-    internal static void AppendMetadata(IHeaderDictionary headers, Metadata metadata)
-    {
-        foreach (var entry in metadata)
-        {
-            if (GrpcProtocol.IsReservedHeader(entry.Key))
-            {
-                continue;
-            }
-
-            var value = entry.IsBinary ? Base64Value.Encode(entry.ValueBytes) : entry.Value;
-            headers.Append(entry.Key, value);
-        }
-    }
-
     private static Metadata ReadRequestHeaders(IHeaderDictionary headers)
     {
         var metadata = new Metadata();
         foreach (var (key, values) in headers)
         {
-            if (GrpcProtocol.IsReservedHeader(key))
-            {
-                continue;
-            }
-
             foreach (var value in values)
             {
-                if (value is null)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    if (Metadata.IsBinaryKey(key))
-                    {
-                        metadata.Add(key, Base64Value.Decode(value));
-                    }
-                    else
-                    {
-                        metadata.Add(key, value);
-                    }
-                }
-                catch (FormatException)
-                {
-                    // A malformed -bin value is dropped, as other implementations do.
-                }
-                catch (ArgumentException)
-                {
-                    // Not a valid metadata key or value (e.g. non-ASCII): not application metadata.
-                }
+                MetadataHeaders.AddReceived(metadata, key, value);
             }
         }
 

@@ -4,14 +4,11 @@ namespace FastAV.Live.Grpc.Wire;
 public static class GrpcProtocol
 {
     public const string ContentType = "application/grpc";
-    public const string ContentTypeProto = "application/grpc+proto";
     public const string TimeoutHeader = "grpc-timeout";
     public const string EncodingHeader = "grpc-encoding";
     public const string AcceptEncodingHeader = "grpc-accept-encoding";
     public const string StatusTrailer = "grpc-status";
     public const string MessageTrailer = "grpc-message";
-    public const string StatusDetailsTrailer = "grpc-status-details-bin";
-    public const string TeHeader = "te";
     public const string UserAgentHeader = "user-agent";
     public const string IdentityEncoding = "identity";
 

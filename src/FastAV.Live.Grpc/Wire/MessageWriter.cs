@@ -10,8 +10,6 @@ internal sealed class MessageWriter(PipeWriter writer, int maxMessageSize, strin
 {
     private int _writing;
 
-    public string? Encoding => encoding;
-
     public async ValueTask WriteAsync<T>(T message, Marshaller<T> marshaller, WriteOptions? options, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _writing, 1) == 1)
