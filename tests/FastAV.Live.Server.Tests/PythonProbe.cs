@@ -47,7 +47,7 @@ internal static class PythonProbe
         return exit == 0 ? dir : throw new InvalidOperationException($"protoc failed ({exit}): {stderr}");
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunProcessAsync(string file, string[] args, string stdin)
+    internal static async Task<(int Exit, string Stdout, string Stderr)> RunProcessAsync(string file, string[] args, string stdin)
     {
         var start = new ProcessStartInfo(file)
         {

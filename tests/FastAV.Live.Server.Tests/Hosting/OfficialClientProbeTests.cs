@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FastAV.Live.Server.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -27,29 +26,10 @@ public sealed class OfficialClientProbeTests
 
     private static async Task<(int ExitCode, string Output)> ProbeAsync(int port, string service)
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "FastAV.Live.sln")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Repository root not found.");
-        }
-
         Assert.True(File.Exists("/usr/bin/python3"), "Debian's python3 with grpcio is missing: run scripts/setup.sh.");
-        var info = new ProcessStartInfo("/usr/bin/python3")
-        {
-            WorkingDirectory = Path.Combine(root, "clients", "python"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { "health_reflection_probe.py", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--expect-service", service })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var script = Path.Combine(PythonProbe.RepoRoot, "clients", "python", "health_reflection_probe.py");
+        var (exit, stdout, stderr) = await PythonProbe.RunProcessAsync(
+            "/usr/bin/python3", [script, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--expect-service", service], "");
+        return (exit, stdout + stderr);
     }
 }
