@@ -16,12 +16,14 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from fastav_tiny import corpus  # noqa: E402
-from fastav_tiny.batching import answer_correct, build_batch, forward, loss_of  # noqa: E402
+from fastav_tiny import auxiliary  # noqa: E402
+from fastav_tiny.batching import media_tokens  # noqa: E402
+from fastav_tiny.packed import build_packed, packed_correct, packed_logits, packed_loss  # noqa: E402
 from fastav_tiny.evaluate import evaluate, greedy_answer  # noqa: E402
 from fastav_tiny.export import export  # noqa: E402
 from fastav_tiny.model import AudioConfig, FastAvTiny, MediaConfig, TextConfig, VisionConfig  # noqa: E402
 from fastav_tiny.tokenizer import ByteBpeTokenizer  # noqa: E402
-from fastav_tiny.world import StreamConfig, make_stream  # noqa: E402
+from fastav_tiny.world import StreamConfig, make_stream, stream_rng, training_questions  # noqa: E402
 
 
 def main() -> None:
@@ -32,8 +34,14 @@ def main() -> None:
     p.add_argument("--steps", type=int, default=3000)
     p.add_argument("--batch", type=int, default=24, help="streams per step (each with up to 8 questions)")
     p.add_argument("--lr", type=float, default=2e-3)
-    p.add_argument("--warmup", type=int, default=40)
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--warmup", type=int, default=100)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--per-family", type=int, default=2, help="training questions per family per stream (0: the stream's own 8)")
+    p.add_argument("--aux-weight", type=float, default=0.5, help="weight of the media-token auxiliary losses (0: off)")
+    p.add_argument("--val-seed", type=int, default=2001, help="seed of the small validation set logged during training")
+    p.add_argument("--val-streams", type=int, default=100)
+    p.add_argument("--val-every", type=int, default=250)
+    p.add_argument("--minutes", type=float, default=0, help="stop (checkpoint, evaluate, export) after this much training time")
     p.add_argument("--device", default="cpu", help="cpu or cuda (batches are built on the CPU, then moved)")
     p.add_argument("--out", default="models/fastav-tiny")
     p.add_argument("--log", default="training/logs/train.log")
@@ -63,10 +71,11 @@ def main() -> None:
     scfg = StreamConfig()
     model = FastAvTiny(VisionConfig(), AudioConfig(), TextConfig(vocab_size=len(tok.vocab)), MediaConfig())
     model.to(args.device)
+    heads = auxiliary.AuxHeads(model.tc.hidden_size).to(args.device)  # training only, never exported
     n_params = sum(p.numel() for p in model.parameters())
     say(f"args {vars(args)}")
     say(f"vocab {len(tok.vocab)} params {n_params} ({n_params * 4 / 2**20:.2f} MiB f32)")
-    params = [p for p in model.parameters() if p.requires_grad]
+    params = [p for p in list(model.parameters()) + list(heads.parameters()) if p.requires_grad]
     decay = [p for p in params if p.dim() >= 2]
     no_decay = [p for p in params if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
@@ -75,6 +84,7 @@ def main() -> None:
     if (args.resume or args.eval_only) and os.path.exists(args.checkpoint):
         ck = torch.load(args.checkpoint, map_location=args.device)
         model.load_state_dict(ck["model"])
+        heads.load_state_dict(ck["heads"])
         opt.load_state_dict(ck["opt"])
         step = ck["step"]
         say(f"resumed at step {step}")
@@ -91,9 +101,18 @@ def main() -> None:
         for g in opt.param_groups:
             g["lr"] = lr
         streams = [make_stream(args.seed, step * args.batch + i, scfg) for i in range(args.batch)]
-        batch = build_batch(streams, [s.questions for s in streams], tok, model.mc).to(args.device)
-        logits = forward(model, batch, tok)
-        loss = loss_of(logits, batch)
+        if args.per_family:
+            qs = [training_questions(s, stream_rng(s.seed, s.index + (1 << 40)), args.per_family) for s in streams]
+        else:
+            qs = [s.questions for s in streams]
+        batch = build_packed(streams, qs, tok, model.mc).to(args.device)
+        media = media_tokens(model, batch)
+        logits = packed_logits(model, batch, tok, media)
+        answer_loss = packed_loss(logits, batch)
+        loss = answer_loss
+        if args.aux_weight:
+            aux = heads.losses(*media, auxiliary.targets(streams))
+            loss = loss + args.aux_weight * sum(aux.values())
         opt.zero_grad(set_to_none=True)
         loss.backward()
         norm = torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -103,15 +122,27 @@ def main() -> None:
             say(f"step {step} skipped: loss {loss.item()} grad norm {float(norm)}")
             continue
         opt.step()
-        res = answer_correct(logits.detach(), batch)
+        res = packed_correct(logits.detach(), batch)
         first = step == start_step + 1  # running averages start at this run's first step
-        run_loss = loss.item() if first else 0.98 * run_loss + 0.02 * loss.item()
+        run_loss = answer_loss.item() if first else 0.98 * run_loss + 0.02 * answer_loss.item()
+        if args.aux_weight:
+            aux_v = {k: v.item() for k, v in aux.items()}
+            run_aux = aux_v if first else {k: 0.98 * run_aux[k] + 0.02 * v for k, v in aux_v.items()}
         acc = sum(ok for _, ok in res) / len(res)
         run_acc = acc if first else 0.98 * run_acc + 0.02 * acc
         if step % 25 == 0 or step == last:
-            say(f"step {step} loss {run_loss:.4f} acc {run_acc:.3f} lr {lr:.2e} elapsed {time.time() - t0:.0f}s")
-        if step % 50 == 0 or step == last:
-            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step}, args.checkpoint)
+            aux_s = " aux " + " ".join(f"{k} {v:.3f}" for k, v in run_aux.items()) if args.aux_weight else ""
+            say(f"step {step} loss {run_loss:.4f} acc {run_acc:.3f} lr {lr:.2e} elapsed {time.time() - t0:.0f}s{aux_s}")
+        out_of_time = args.minutes and time.time() - t0 > args.minutes * 60
+        if step % 250 == 0 or step == last or out_of_time:
+            torch.save({"model": model.state_dict(), "heads": heads.state_dict(), "opt": opt.state_dict(), "step": step},
+                       args.checkpoint)
+        if step % args.val_every == 0:
+            val = evaluate(model, tok, args.val_seed, args.val_streams, scfg, device=args.device)
+            say(f"step {step} val {val['accuracy']:.3f} " + " ".join(f"{f} {r['accuracy']:.2f}" for f, r in val["families"].items()))
+        if out_of_time:
+            say(f"stopping at step {step}: --minutes {args.minutes} reached")
+            break
     train_s = time.time() - t0
 
     result = evaluate(model, tok, args.eval_seed, args.eval_streams, scfg, device=args.device)

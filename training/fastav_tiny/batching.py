@@ -98,12 +98,19 @@ def build_batch(streams: list[Stream], questions: list[list[Question]], tok: Byt
     return Batch(ids_t, pos_t, mask, tgt_t, pixel_values(frames), log_mel(audio), slices)
 
 
-def embed(model: FastAvTiny, batch: Batch, tok: ByteBpeTokenizer) -> torch.Tensor:
+def media_tokens(model: FastAvTiny, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
+    """Projected media tokens: frames [B*T*F, tpf, D], windows' audio [B*T, aps, D]."""
+    return model.frame_tokens(batch.pixels), model.audio_tokens(batch.mel)
+
+
+def embed(model: FastAvTiny, batch: Batch, tok: ByteBpeTokenizer,
+          media: tuple[torch.Tensor, torch.Tensor] | None = None) -> torch.Tensor:
     """Token embeddings with the placeholders replaced by projected media tokens."""
     x = model.model.embed_tokens(batch.ids)
     b = batch.ids.shape[0]
-    v = model.frame_tokens(batch.pixels).reshape(b, -1, x.shape[-1])  # [B, T*F*tpf, D]
-    a = model.audio_tokens(batch.mel).reshape(b, -1, x.shape[-1])  # [B, T*aps, D]
+    v, a = media if media is not None else media_tokens(model, batch)
+    v = v.reshape(b, -1, x.shape[-1])  # [B, T*F*tpf, D]
+    a = a.reshape(b, -1, x.shape[-1])  # [B, T*aps, D]
     is_v = batch.ids == tok.special_ids["<|video|>"]
     is_a = batch.ids == tok.special_ids["<|audio|>"]
     x = x.clone()
@@ -112,9 +119,10 @@ def embed(model: FastAvTiny, batch: Batch, tok: ByteBpeTokenizer) -> torch.Tenso
     return x
 
 
-def forward(model: FastAvTiny, batch: Batch, tok: ByteBpeTokenizer) -> torch.Tensor:
+def forward(model: FastAvTiny, batch: Batch, tok: ByteBpeTokenizer,
+            media: tuple[torch.Tensor, torch.Tensor] | None = None) -> torch.Tensor:
     """Logits [n, V] at the answer-target positions (batch.targets != -100), row-major."""
-    return model.decode(embed(model, batch, tok), batch.positions, batch.mask, batch.targets != -100)
+    return model.decode(embed(model, batch, tok, media), batch.positions, batch.mask, batch.targets != -100)
 
 
 def loss_of(logits: torch.Tensor, batch: Batch) -> torch.Tensor:

@@ -231,8 +231,9 @@ def render_audio(rng: np.random.Generator, sounds: list[SoundEvent]) -> np.ndarr
 
 # ------------------------------------------------------------------------------------- questions
 
-def _answers(stream: Stream, rng: np.random.Generator) -> list[Question]:
-    """One question per family where the stream allows it; ask-time drawn among valid windows."""
+def candidates(stream: Stream, rng: np.random.Generator) -> dict[str, list[Question]]:
+    """Every question each family can ask of the stream (any ask-window), with its answer.
+    `rng` only orders the two colours of an order question."""
     cfg, objs, snd = stream.config, stream.objects, stream.sounds
     t_all = range(cfg.windows)
     cands: dict[str, list[Question]] = {f: [] for f in FAMILIES}
@@ -268,17 +269,51 @@ def _answers(stream: Stream, rng: np.random.Generator) -> list[Question]:
                     first, second = (a, b) if rng.random() < 0.5 else (b, a)
                     cands["order"].append(Question(
                         "order", f"which came first, {first.colour} or {second.colour}?", a.colour, t))
+    return cands
+
+
+def balance_key(q: Question):
+    """The answer class that presence, avmatch and recency questions are balanced over."""
+    return q.answer if q.family != "recency" else (q.answer == "nothing")
+
+
+BALANCED = ("presence", "avmatch", "recency")
+
+
+def _answers(stream: Stream, rng: np.random.Generator) -> list[Question]:
+    """One question per family where the stream allows it; ask-time drawn among valid windows."""
+    cands = candidates(stream, rng)
     out = []
     for fam in FAMILIES:
         pool = cands[fam]
         if not pool:
             continue
-        if fam in ("presence", "avmatch", "recency"):
+        if fam in BALANCED:
             # balance the answers: pick an answer class first, then a question with it
-            classes = sorted({q.answer if fam != "recency" else (q.answer == "nothing") for q in pool}, key=str)
+            classes = sorted({balance_key(q) for q in pool}, key=str)
             pick = classes[int(rng.integers(0, len(classes)))]
-            pool = [q for q in pool if (q.answer if fam != "recency" else (q.answer == "nothing")) == pick]
+            pool = [q for q in pool if balance_key(q) == pick]
         out.append(pool[int(rng.integers(0, len(pool)))])
+    return out
+
+
+def training_questions(stream: Stream, rng: np.random.Generator, per_family: int) -> list[Question]:
+    """Up to `per_family` distinct questions of each family, drawn like the stream's own question
+    (balanced families: answer class first), so one encoder pass teaches several answers."""
+    cands = candidates(stream, rng)
+    out = []
+    for fam in FAMILIES:
+        pool = list(dict.fromkeys(cands[fam]))  # distinct, in order
+        for _ in range(min(per_family, len(pool))):
+            if fam in BALANCED:
+                classes = sorted({balance_key(q) for q in pool}, key=str)
+                pick = classes[int(rng.integers(0, len(classes)))]
+                sub = [q for q in pool if balance_key(q) == pick]
+            else:
+                sub = pool
+            q = sub[int(rng.integers(0, len(sub)))]
+            pool.remove(q)
+            out.append(q)
     return out
 
 
