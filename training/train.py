@@ -38,6 +38,11 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--per-family", type=int, default=2, help="training questions per family per stream (0: the stream's own 8)")
     p.add_argument("--aux-weight", type=float, default=0.5, help="weight of the media-token auxiliary losses (0: off)")
+    p.add_argument("--aux-scale", default="frame_xy=10,cell_shape=3",
+                   help="per-loss multipliers on top of --aux-weight (name=value,...); position regression is small in scale")
+    p.add_argument("--vision-hidden", type=int, default=48)
+    p.add_argument("--vision-mlp", type=int, default=96)
+    p.add_argument("--vision-layers", type=int, default=1)
     p.add_argument("--val-seed", type=int, default=2001, help="seed of the small validation set logged during training")
     p.add_argument("--val-streams", type=int, default=100)
     p.add_argument("--val-every", type=int, default=250)
@@ -69,7 +74,9 @@ def main() -> None:
 
     tok = ByteBpeTokenizer.train(corpus.texts())
     scfg = StreamConfig()
-    model = FastAvTiny(VisionConfig(), AudioConfig(), TextConfig(vocab_size=len(tok.vocab)), MediaConfig())
+    aux_scale = {k: float(v) for k, v in (kv.split("=") for kv in args.aux_scale.split(",") if kv)}
+    vcfg = VisionConfig(hidden_size=args.vision_hidden, intermediate_size=args.vision_mlp, num_hidden_layers=args.vision_layers)
+    model = FastAvTiny(vcfg, AudioConfig(), TextConfig(vocab_size=len(tok.vocab)), MediaConfig())
     model.to(args.device)
     heads = auxiliary.AuxHeads(model.tc.hidden_size).to(args.device)  # training only, never exported
     n_params = sum(p.numel() for p in model.parameters())
@@ -112,7 +119,7 @@ def main() -> None:
         loss = answer_loss
         if args.aux_weight:
             aux = heads.losses(*media, auxiliary.targets(streams))
-            loss = loss + args.aux_weight * sum(aux.values())
+            loss = loss + args.aux_weight * sum(aux_scale.get(k, 1.0) * v for k, v in aux.items())
         opt.zero_grad(set_to_none=True)
         loss.backward()
         norm = torch.nn.utils.clip_grad_norm_(params, 1.0)
