@@ -40,6 +40,8 @@ def main() -> None:
     p.add_argument("--aux-weight", type=float, default=0.5, help="weight of the media-token auxiliary losses (0: off)")
     p.add_argument("--aux-scale", default="frame_xy=10,cell_shape=3",
                    help="per-loss multipliers on top of --aux-weight (name=value,...); position regression is small in scale")
+    p.add_argument("--motion-weight", type=float, default=1.0,
+                   help="weight of the decoder-side motion probe on later frames' video tokens (0: off)")
     p.add_argument("--vision-hidden", type=int, default=48)
     p.add_argument("--vision-mlp", type=int, default=96)
     p.add_argument("--vision-layers", type=int, default=1)
@@ -79,6 +81,7 @@ def main() -> None:
     model = FastAvTiny(vcfg, AudioConfig(), TextConfig(vocab_size=len(tok.vocab)), MediaConfig())
     model.to(args.device)
     heads = auxiliary.AuxHeads(model.tc.hidden_size).to(args.device)  # training only, never exported
+    motion_head = auxiliary.MotionHead(model.tc.hidden_size).to(args.device)  # training only, never exported
     n_params = sum(p.numel() for p in model.parameters())
     say(f"args {vars(args)}")
     say(f"vocab {len(tok.vocab)} params {n_params} ({n_params * 4 / 2**20:.2f} MiB f32)")
@@ -87,11 +90,16 @@ def main() -> None:
     no_decay = [p for p in params if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.98))
+    # own optimiser: a run resumed from a checkpoint made before the probe existed starts it fresh
+    motion_opt = torch.optim.AdamW(motion_head.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=0.0)
     step = 0
     if (args.resume or args.eval_only) and os.path.exists(args.checkpoint):
         ck = torch.load(args.checkpoint, map_location=args.device)
         model.load_state_dict(ck["model"])
         heads.load_state_dict(ck["heads"])
+        if "motion_head" in ck:
+            motion_head.load_state_dict(ck["motion_head"])
+            motion_opt.load_state_dict(ck["motion_opt"])
         opt.load_state_dict(ck["opt"])
         step = ck["step"]
         say(f"resumed at step {step}")
@@ -105,7 +113,7 @@ def main() -> None:
         lr = args.lr * min(1.0, (step + 1) / args.warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / args.steps)))
         if args.rewarm:
             lr *= min(1.0, (step - start_step + 1) / args.rewarm)
-        for g in opt.param_groups:
+        for g in opt.param_groups + motion_opt.param_groups:
             g["lr"] = lr
         streams = [make_stream(args.seed, step * args.batch + i, scfg) for i in range(args.batch)]
         if args.per_family:
@@ -114,35 +122,45 @@ def main() -> None:
             qs = [s.questions for s in streams]
         batch = build_packed(streams, qs, tok, model.mc).to(args.device)
         media = media_tokens(model, batch)
-        logits = packed_logits(model, batch, tok, media)
+        media_hidden: list = []
+        logits = packed_logits(model, batch, tok, media, media_hidden if args.motion_weight else None)
         answer_loss = packed_loss(logits, batch)
         loss = answer_loss
+        aux: dict[str, torch.Tensor] = {}
         if args.aux_weight:
             aux = heads.losses(*media, auxiliary.targets(streams))
             loss = loss + args.aux_weight * sum(aux_scale.get(k, 1.0) * v for k, v in aux.items())
+        if args.motion_weight:
+            aux["motion"] = motion_head.loss(media_hidden[0], batch.media_ids, tok.special_ids["<|video|>"],
+                                             model.mc.frames_per_window, model.mc.tokens_per_frame,
+                                             auxiliary.motion_targets(streams).to(args.device))
+            loss = loss + args.motion_weight * aux["motion"]
         opt.zero_grad(set_to_none=True)
+        motion_opt.zero_grad(set_to_none=True)
         loss.backward()
-        norm = torch.nn.utils.clip_grad_norm_(params, 1.0)
+        norm = torch.nn.utils.clip_grad_norm_(params + list(motion_head.parameters()), 1.0)
         step += 1
         if not (math.isfinite(loss.item()) and math.isfinite(float(norm))):
             skipped += 1  # a non-finite step would poison the weights: drop it
             say(f"step {step} skipped: loss {loss.item()} grad norm {float(norm)}")
             continue
         opt.step()
+        motion_opt.step()
         res = packed_correct(logits.detach(), batch)
         first = step == start_step + 1  # running averages start at this run's first step
         run_loss = answer_loss.item() if first else 0.98 * run_loss + 0.02 * answer_loss.item()
-        if args.aux_weight:
+        if aux:
             aux_v = {k: v.item() for k, v in aux.items()}
             run_aux = aux_v if first else {k: 0.98 * run_aux[k] + 0.02 * v for k, v in aux_v.items()}
         acc = sum(ok for _, ok in res) / len(res)
         run_acc = acc if first else 0.98 * run_acc + 0.02 * acc
         if step % 25 == 0 or step == last:
-            aux_s = " aux " + " ".join(f"{k} {v:.3f}" for k, v in run_aux.items()) if args.aux_weight else ""
+            aux_s = " aux " + " ".join(f"{k} {v:.3f}" for k, v in run_aux.items()) if aux else ""
             say(f"step {step} loss {run_loss:.4f} acc {run_acc:.3f} lr {lr:.2e} elapsed {time.time() - t0:.0f}s{aux_s}")
         out_of_time = args.minutes and time.time() - t0 > args.minutes * 60
         if step % 250 == 0 or step == last or out_of_time:
-            torch.save({"model": model.state_dict(), "heads": heads.state_dict(), "opt": opt.state_dict(), "step": step},
+            torch.save({"model": model.state_dict(), "heads": heads.state_dict(), "opt": opt.state_dict(), "step": step,
+                        "motion_head": motion_head.state_dict(), "motion_opt": motion_opt.state_dict()},
                        args.checkpoint)
         if step % args.val_every == 0:
             val = evaluate(model, tok, args.val_seed, args.val_streams, scfg, device=args.device)

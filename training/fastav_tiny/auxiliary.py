@@ -29,7 +29,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .world import COLOURS, SHAPES, SOUNDS, Stream, shape_mask
+from .world import COLOURS, DIRECTIONS, SHAPES, SOUNDS, Stream, shape_mask
+
+DIRECTION_NAMES = tuple(DIRECTIONS)
 
 IGNORE = -100
 N_COLOURS, N_SHAPES, N_COUNTS = len(COLOURS), len(SHAPES), 5
@@ -127,3 +129,37 @@ class AuxHeads(nn.Module):
                                            ignore_index=IGNORE) if (tg.tone_colour != IGNORE).any() else a.sum() * 0,
             "count": F.cross_entropy(a[..., ns + N_COLOURS:].reshape(-1, N_COUNTS), arep(tg.count)),
         }
+
+
+def motion_targets(streams: list[Stream]) -> torch.Tensor:
+    """[B, T, 4] direction index (DIRECTIONS order) of colour k's object in window w, IGNORE if not visible."""
+    cfg = streams[0].config
+    out = np.full((len(streams), cfg.windows, N_COLOURS), IGNORE, np.int64)
+    for b, stream in enumerate(streams):
+        for o in stream.objects:
+            for w in range(o.appear, min(o.appear + o.lifetime, cfg.windows)):
+                out[b, w, COLOURS.index(o.colour)] = DIRECTION_NAMES.index(o.direction)
+    return torch.from_numpy(out)
+
+
+class MotionHead(nn.Module):
+    """Decoder-side probe (training only): at each video token of a window's later frames, the final
+    decoder state predicts every visible colour's direction of motion.  Frames are encoded one by one,
+    so motion exists only after the decoder compares a frame's tokens with the frame before; this
+    gives that comparison a dense signal instead of two motion questions per stream."""
+
+    def __init__(self, dim: int):
+        super().__init__()
+        self.proj = nn.Linear(dim, N_COLOURS * len(DIRECTION_NAMES))
+
+    def loss(self, media_hidden: torch.Tensor, media_ids: torch.Tensor, video_id: int, fpw: int,
+             tpf: int, target: torch.Tensor) -> torch.Tensor:
+        """media_hidden [B, M, D]; target [B, T, 4] from motion_targets."""
+        b, t, _ = target.shape
+        idx = (media_ids[0] == video_id).nonzero().squeeze(1).reshape(t, fpw, tpf)[:, 1:].reshape(t, -1)  # [T, later tokens]
+        h = media_hidden[:, idx]  # [B, T, n, D]
+        logits = self.proj(h).reshape(b, t, idx.shape[1], N_COLOURS, len(DIRECTION_NAMES))
+        tg = target[:, :, None].expand(b, t, idx.shape[1], N_COLOURS)
+        if not (tg != IGNORE).any():
+            return logits.sum() * 0
+        return F.cross_entropy(logits.reshape(-1, len(DIRECTION_NAMES)), tg.reshape(-1), ignore_index=IGNORE)

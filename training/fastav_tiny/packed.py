@@ -77,8 +77,9 @@ def build_packed(streams: list[Stream], questions: list[list[Question]], tok: By
 
 
 def packed_logits(model: FastAvTiny, pb: PackedBatch, tok: ByteBpeTokenizer,
-                  media: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
-    """Logits [n, V] at the answer targets (pb.targets != -100, in [B, Q, lq] order)."""
+                  media: tuple[torch.Tensor, torch.Tensor], media_hidden: list | None = None) -> torch.Tensor:
+    """Logits [n, V] at the answer targets (pb.targets != -100, in [B, Q, lq] order).
+    With a list `media_hidden`, the final-norm decoder states of the media prefix [B, M, D] are appended to it."""
     emb = model.model.embed_tokens
     b, m = pb.media_ids.shape
     _, nq, lq = pb.block_ids.shape
@@ -122,6 +123,8 @@ def packed_logits(model: FastAvTiny, pb: PackedBatch, tok: ByteBpeTokenizer,
         out = torch.cat([out_m, out_b.reshape(b, at.h, nq * lq, hd)], dim=2)  # [B, H, N, hd]
         x = x + at.o_proj(out.transpose(1, 2).reshape(b, -1, at.h * at.hd))
         x = x + layer.mlp(layer.post_attention_layernorm(x))
+    if media_hidden is not None:
+        media_hidden.append(model.model.norm(x[:, :m]))
     x = model.model.norm(x[:, m:].reshape(b, nq, lq, d)[pb.targets != -100])
     return x @ emb.weight.t()
 

@@ -10,7 +10,8 @@ from fastav_tiny.batching import answer_correct, build_batch, forward, media_tok
 from fastav_tiny.model import AudioConfig, FastAvTiny, MediaConfig, TextConfig, VisionConfig
 from fastav_tiny.packed import build_packed, packed_correct, packed_logits
 from fastav_tiny.tokenizer import ByteBpeTokenizer
-from fastav_tiny.world import COLOURS, FAMILIES, PALETTE, SHAPES, SOUNDS, make_stream, stream_rng, training_questions
+from fastav_tiny.world import (COLOURS, DIRECTIONS, FAMILIES, PALETTE, SHAPES, SOUNDS, make_stream, stream_rng,
+                               training_questions)
 
 
 def small_model(vocab: int) -> FastAvTiny:
@@ -91,6 +92,45 @@ class AuxTargetTests(unittest.TestCase):
             self.assertEqual(SOUNDS[int(tg.kind[i])], ev.kind)
             self.assertEqual(int(tg.tone_colour[i]), COLOURS.index(ev.colour) if ev.kind == "tone" else auxiliary.IGNORE)
             self.assertEqual(int(tg.count[i]), ev.count if ev.kind in ("beeps", "knock") else 0)
+
+    def test_motion_targets_match_pixel_centroids(self):
+        streams = [make_stream(6, i) for i in range(8)]
+        tg = auxiliary.motion_targets(streams)
+        self.assertEqual(tuple(tg.shape), (8, 6, 4))
+        seen = set()
+        for b, s in enumerate(streams):
+            for w in range(6):
+                for k, c in enumerate(COLOURS):
+                    hits = [np.all(s.frames[w, j] == PALETTE[c], axis=-1) for j in range(2)]
+                    if not hits[0].any():
+                        self.assertEqual(int(tg[b, w, k]), auxiliary.IGNORE)
+                        continue
+                    # direction from the centroid shift between the window's two frames (3 px per frame)
+                    (y0, x0), (y1, x1) = (np.argwhere(h).mean(0) for h in hits)
+                    dx, dy = round(x1 - x0), round(y1 - y0)
+                    want = {(3, 0): "right", (-3, 0): "left", (0, 3): "down", (0, -3): "up", (0, 0): "still"}[(dx, dy)]
+                    self.assertEqual(auxiliary.DIRECTION_NAMES[int(tg[b, w, k])], want)
+                    seen.add(want)
+        self.assertGreaterEqual(len(seen), 4)
+        self.assertEqual(auxiliary.DIRECTION_NAMES, tuple(DIRECTIONS))
+
+    def test_motion_probe_reads_later_frames_only(self):
+        tok = ByteBpeTokenizer.train(corpus.texts())
+        streams = [make_stream(6, i) for i in range(2)]
+        pb = build_packed(streams, [s.questions for s in streams], tok, MediaConfig())
+        torch.manual_seed(0)
+        head = auxiliary.MotionHead(8)
+        hidden = torch.randn(2, pb.media_ids.shape[1], 8, requires_grad=True)
+        loss = head.loss(hidden, pb.media_ids, tok.special_ids["<|video|>"], 2, 4, auxiliary.motion_targets(streams))
+        loss.backward()
+        touched = hidden.grad.abs().sum(-1)[0] > 0  # [M]
+        ids = pb.media_ids[0]
+        video = (ids == tok.special_ids["<|video|>"]).nonzero().squeeze(1).reshape(6, 2, 4)
+        visible_windows = {w for o in streams[0].objects for w in range(o.appear, min(o.appear + o.lifetime, 6))}
+        for w in range(6):
+            self.assertFalse(touched[video[w, 0]].any())  # a window's first frame cannot see the motion
+            self.assertEqual(bool(touched[video[w, 1]].all()), w in visible_windows)
+        self.assertTrue(torch.isfinite(loss))
 
     def test_heads_give_finite_losses_and_gradients(self):
         torch.manual_seed(0)
