@@ -40,6 +40,8 @@ def main() -> None:
     p.add_argument("--aux-weight", type=float, default=0.5, help="weight of the media-token auxiliary losses (0: off)")
     p.add_argument("--aux-scale", default="frame_xy=10,cell_shape=3",
                    help="per-loss multipliers on top of --aux-weight (name=value,...); position regression is small in scale")
+    p.add_argument("--xy-target", choices=("cells", "frame"), default="cells",
+                   help="train the object-position probe on the cells the object covers, or on every cell of the frame")
     p.add_argument("--motion-weight", type=float, default=1.0,
                    help="weight of the decoder-side motion probe on later frames' video tokens (0: off)")
     p.add_argument("--vision-hidden", type=int, default=48)
@@ -80,7 +82,7 @@ def main() -> None:
     vcfg = VisionConfig(hidden_size=args.vision_hidden, intermediate_size=args.vision_mlp, num_hidden_layers=args.vision_layers)
     model = FastAvTiny(vcfg, AudioConfig(), TextConfig(vocab_size=len(tok.vocab)), MediaConfig())
     model.to(args.device)
-    heads = auxiliary.AuxHeads(model.tc.hidden_size).to(args.device)  # training only, never exported
+    heads = auxiliary.AuxHeads(model.tc.hidden_size, args.xy_target == "cells").to(args.device)  # training only, never exported
     motion_head = auxiliary.MotionHead(model.tc.hidden_size).to(args.device)  # training only, never exported
     n_params = sum(p.numel() for p in model.parameters())
     say(f"args {vars(args)}")

@@ -96,8 +96,9 @@ class AuxHeads(nn.Module):
     V_OUT = N_COLOURS + N_COLOURS * N_SHAPES + N_COLOURS + N_COLOURS * 2 + N_COUNTS
     A_OUT = len(SOUNDS) + N_COLOURS + N_COUNTS
 
-    def __init__(self, dim: int):
+    def __init__(self, dim: int, xy_on_cells: bool = True):
         super().__init__()
+        self.xy_on_cells = xy_on_cells  # False: the position target on every cell of the frame (phases 1-2)
         self.vision = nn.Linear(dim, self.V_OUT)
         self.audio = nn.Linear(dim, self.A_OUT)
 
@@ -116,7 +117,8 @@ class AuxHeads(nn.Module):
         ns = len(SOUNDS)
         rep = lambda x: x[:, None].expand(x.shape[0], cells, *x.shape[1:])  # noqa: E731  frame targets on every cell
         arep = lambda x: x[:, None].expand(m, aps).reshape(-1)  # noqa: E731
-        xy_mask = tg.cell_colour[..., None]  # [N, cells, 4, 1]: where colour k covers the cell
+        # [N, cells, 4, 1]: where colour k covers the cell (or anywhere in the frame)
+        xy_mask = (tg.cell_colour if self.xy_on_cells else rep(tg.frame_colour))[..., None]
         return {
             "cell_colour": F.binary_cross_entropy_with_logits(cell_col, tg.cell_colour),
             "cell_shape": F.cross_entropy(cell_shp.reshape(-1, N_SHAPES), tg.cell_shape.reshape(-1), ignore_index=IGNORE)
