@@ -130,7 +130,7 @@ def main() -> None:
         loss = answer_loss
         aux: dict[str, torch.Tensor] = {}
         if args.aux_weight:
-            aux = heads.losses(*media, auxiliary.targets(streams))
+            aux = heads.losses(*media, auxiliary.targets(streams).to(args.device))
             loss = loss + args.aux_weight * sum(aux_scale.get(k, 1.0) * v for k, v in aux.items())
         if args.motion_weight:
             aux["motion"] = motion_head.loss(media_hidden[0], batch.media_ids, tok.special_ids["<|video|>"],

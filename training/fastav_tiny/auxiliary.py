@@ -49,6 +49,9 @@ class AuxTargets:
     tone_colour: torch.Tensor  # [M] long, IGNORE unless a tone
     count: torch.Tensor  # [M] long
 
+    def to(self, device: torch.device | str) -> "AuxTargets":
+        return AuxTargets(*(getattr(self, f).to(device) for f in self.__dataclass_fields__))
+
 
 def targets(streams: list[Stream]) -> AuxTargets:
     """Targets in the batch's media order: frames [stream, window, frame], windows [stream, window]."""
