@@ -64,6 +64,9 @@ public sealed class LiveEngine : IDisposable
         return kv;
     }
 
+    /// <summary>Questions of a stream waiting or being answered (standing ones included).</summary>
+    public int QuestionsInFlight(string streamId) => _questions.Values.Count(q => q.StreamId == streamId);
+
     /// <summary>The tokens generated so far for a question in flight; null when it is not (or no longer) decoding.</summary>
     public IReadOnlyList<long>? TokensSoFar(string questionId) =>
         _answers.TryGetValue(questionId, out var answer) ? answer.Tokens : null;

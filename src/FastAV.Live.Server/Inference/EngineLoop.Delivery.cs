@@ -30,6 +30,7 @@ public sealed partial class EngineLoop
         {
             ReportDrops(stream);
             ReportProgress(stream);
+            stream.SignalIfIdle(_engine.QuestionsInFlight(stream.Id) > 0);
         }
     }
 
@@ -134,11 +135,11 @@ public sealed partial class EngineLoop
             if (tokens is null || tokens.Count <= question.TokensReported) continue;
             if (question.FirstTokenTimestamp == 0) question.FirstTokenTimestamp = _time.GetTimestamp();
             question.TokensReported = tokens.Count;
-            question.Sink.Progress(Decode(tokens), tokens.Count);
+            question.Sink.Progress(Decode(tokens, trim: false), tokens.Count);
         }
     }
 
-    private string Decode(IReadOnlyList<long> tokens)
+    private string Decode(IReadOnlyList<long> tokens, bool trim = true)
     {
         var ids = new List<int>(tokens.Count);
         foreach (var t in tokens)
@@ -147,7 +148,8 @@ public sealed partial class EngineLoop
             ids.Add((int)t);
         }
 
-        return Model.Tokenizer.Decode(ids.ToArray(), skipSpecialTokens: true).Trim();
+        var text = Model.Tokenizer.Decode(ids.ToArray(), skipSpecialTokens: true);
+        return trim ? text.Trim() : text;
     }
 
     private static long TokenCount(Engine.Cache.RollingKvCache cache)

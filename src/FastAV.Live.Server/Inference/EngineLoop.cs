@@ -68,13 +68,32 @@ public sealed partial class EngineLoop : IDisposable
         return stream;
     }
 
-    /// <summary>Asks a question of a stream, behind every window already posted to it.</summary>
-    public void Ask(EngineStream stream, string questionId, string text, int maxTokens, IQuestionSink sink)
+    /// <summary>Asks a question of a stream, behind every window already posted to it; returns the engine's id for <see cref="Cancel"/>.</summary>
+    public string Ask(EngineStream stream, string questionId, string text, int maxTokens, IQuestionSink sink)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sink);
         var id = $"q/{Interlocked.Increment(ref _questionCounter)}/{questionId}";
         stream.PostQuestion(new PendingQuestion(id, questionId, text, maxTokens, sink, _time.GetTimestamp()));
+        return id;
+    }
+
+    /// <summary>Withdraws a question (its caller went away); its stream's cache is rolled back if it was being answered.</summary>
+    public void Cancel(EngineStream stream, string engineId)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Post(() =>
+        {
+            if (stream.RemoveQueuedQuestion(engineId) is { } queued)
+            {
+                queued.Sink.Failed(EngineStatuses.Cancelled);
+            }
+            else if (stream.Questions.Remove(engineId, out var question))
+            {
+                _engine.Cancel(engineId);
+                question.Sink.Failed(EngineStatuses.Cancelled);
+            }
+        });
     }
 
     internal void Post(Action command)
@@ -179,6 +198,7 @@ public sealed partial class EngineLoop : IDisposable
 
     internal void Remove(EngineStream stream)
     {
+        stream.SignalIfIdle(engineBusy: false);
         foreach (var q in stream.DrainQuestions()) q.Sink.Failed(EngineStatuses.StreamEnded(stream.Id));
         if (!_streams.Remove(stream.Id, out var registered) || registered != stream) return;
         _streamCount = _streams.Count;

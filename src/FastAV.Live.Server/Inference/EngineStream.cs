@@ -20,6 +20,7 @@ public sealed class EngineStream
     private long _kvBytes;
     private long _kvTokens;
     private int _closed;
+    private TaskCompletionSource? _idle;
 
     internal EngineStream(EngineLoop loop, string id, StreamPlan plan, IStreamSink sink, int maxQueuedWindows)
     {
@@ -138,6 +139,33 @@ public sealed class EngineStream
         }
     }
 
+    /// <summary>Completes once the inbox is empty, every window is prefilled and no question is in flight (or the stream closed).</summary>
+    public Task WhenIdleAsync(CancellationToken cancellationToken)
+    {
+        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (IsClosed) return Task.CompletedTask;
+            _idle?.TrySetResult();
+            _idle = idle;
+        }
+
+        _loop.Wake();
+        return idle.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Engine thread: completes a pending <see cref="WhenIdleAsync"/> when nothing is left to do.</summary>
+    internal void SignalIfIdle(bool engineBusy)
+    {
+        lock (_gate)
+        {
+            if (_idle is null) return;
+            if (!IsClosed && (engineBusy || _inbox.Count > 0 || Session.PendingWindowCount > 0 || Questions.Count > 0)) return;
+            _idle.TrySetResult();
+            _idle = null;
+        }
+    }
+
     /// <summary>Engine thread: whether <see cref="TakeHead"/> would return an item.</summary>
     internal bool PeekReady(bool questionMayEnter)
     {
@@ -145,6 +173,24 @@ public sealed class EngineStream
         {
             var head = _inbox.First;
             return head is not null && (head.Value is not PendingQuestion || questionMayEnter);
+        }
+    }
+
+    /// <summary>Takes a question out of the inbox if it has not entered the engine yet.</summary>
+    internal PendingQuestion? RemoveQueuedQuestion(string engineId)
+    {
+        lock (_gate)
+        {
+            for (var node = _inbox.First; node is not null; node = node.Next)
+            {
+                if (node.Value is PendingQuestion q && q.EngineId == engineId)
+                {
+                    _inbox.Remove(node);
+                    return q;
+                }
+            }
+
+            return null;
         }
     }
 

@@ -25,7 +25,7 @@ public static class StreamPlanner
         var windowMs = (uint)Math.Round(model.Manifest.WindowSeconds * 1000);
         if (open.WindowMs != 0 && open.WindowMs != windowMs)
         {
-            return LiveStatuses.Invalid("StreamOpen.window_ms", $"the model {model.Name} works on {windowMs} ms windows, got {open.WindowMs} (leave it 0 for the model's)");
+            return LiveStatuses.Invalid("StreamOpen.window_ms", $"the model {ModelName(model)} works on {windowMs} ms windows, got {open.WindowMs} (leave it 0 for the model's)");
         }
 
         var decoder = model.Decoder.Config;
@@ -33,7 +33,7 @@ public static class StreamPlanner
         var p = settings.Pruning;
         if (p.GlobalLayer != 0 && p.GlobalLayer >= layers)
         {
-            return LiveStatuses.Invalid("StreamOpen.pruning.global_layer", $"must be within 1..{layers - 1} for the model {model.Name} ({layers} layers), got {p.GlobalLayer}");
+            return LiveStatuses.Invalid("StreamOpen.pruning.global_layer", $"must be within 1..{layers - 1} for the model {ModelName(model)} ({layers} layers), got {p.GlobalLayer}");
         }
 
         var media = model.Prompt.VideoTokens + model.Prompt.AudioTokens;
@@ -49,17 +49,18 @@ public static class StreamPlanner
         };
         var block = model.TokensPerWindow;
         var reserve = options.QuestionReserveTokens;
-        var capacity = decoder.MaxPositionEmbeddings - block - reserve;
+        var positions = (int)Math.Min(decoder.MaxPositionEmbeddings, int.MaxValue);
+        var capacity = positions - block - reserve;
         if (capacity < block)
         {
-            return LiveStatuses.Invalid("StreamOpen.kv_cache", $"the model {model.Name} has {decoder.MaxPositionEmbeddings} positions: too few for a window of {block} tokens and a {reserve}-token question reserve");
+            return LiveStatuses.Invalid("StreamOpen.kv_cache", $"the model {ModelName(model)} has {decoder.MaxPositionEmbeddings} positions: too few for a window of {block} tokens and a {reserve}-token question reserve");
         }
 
         var kv = settings.KvCache;
         var asked = open.KvCache?.MaxTokensPerLayer ?? 0;
         if (asked > capacity)
         {
-            return LiveStatuses.Invalid("StreamOpen.kv_cache.max_tokens_per_layer", $"the model {model.Name} holds at most {capacity} cached tokens per layer ({decoder.MaxPositionEmbeddings} positions less a {block}-token window and a {reserve}-token question reserve), got {asked}");
+            return LiveStatuses.Invalid("StreamOpen.kv_cache.max_tokens_per_layer", $"the model {ModelName(model)} holds at most {capacity} cached tokens per layer ({decoder.MaxPositionEmbeddings} positions less a {block}-token window and a {reserve}-token question reserve), got {asked}");
         }
 
         var maxTokens = asked != 0 ? (int)asked : Math.Min(options.DefaultKvTokensPerLayer ?? capacity, capacity);
@@ -74,7 +75,7 @@ public static class StreamPlanner
             LayerCount = layers,
             BytesPerTokenPerLayer = bytesPerToken,
             Budget = new KvBudget { MaxTokens = maxTokens, MaxBytes = kv.MaxKvBytes == 0 ? null : (long)(kv.MaxKvBytes / (ulong)layers) },
-            MaxPositions = decoder.MaxPositionEmbeddings,
+            MaxPositions = positions,
             MaxBlockSpan = block,
             QuestionReserve = reserve,
         };
@@ -92,6 +93,13 @@ public static class StreamPlanner
         };
         plan = new StreamPlan(runner, cache, eviction, session, p.Policy, reserve);
         return Status.DefaultSuccess;
+    }
+
+    /// <summary>fastav.json's name, else the model folder's name.</summary>
+    public static string ModelName(AvModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Manifest.Name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(model.Directory));
     }
 
     private static Status Runner(AvModel model, Contract.PruningConfig p, int mediaTokens, out ModelRunner? runner)
@@ -122,7 +130,7 @@ public static class StreamPlanner
         }
         catch (ArgumentException e)
         {
-            return LiveStatuses.Invalid("StreamOpen.pruning", $"does not fit the model {model.Name}: {e.Message}");
+            return LiveStatuses.Invalid("StreamOpen.pruning", $"does not fit the model {ModelName(model)}: {e.Message}");
         }
 
         return runner is not null
