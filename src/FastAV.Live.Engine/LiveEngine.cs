@@ -64,6 +64,9 @@ public sealed class LiveEngine : IDisposable
         return kv;
     }
 
+    /// <summary>The id a standing question's answer carries: "{stream}/{question}@{window}", unique across streams.</summary>
+    public static string StandingAnswerId(string streamId, string questionId, long windowIndex) => $"{streamId}/{questionId}@{windowIndex}";
+
     /// <summary>Questions of a stream waiting or being answered (standing ones included).</summary>
     public int QuestionsInFlight(string streamId) => _questions.Values.Count(q => q.StreamId == streamId);
 
@@ -152,7 +155,7 @@ public sealed class LiveEngine : IDisposable
                 // Standing questions come due by media time; they are asked over the cache as it is now.
                 foreach (var due in w.Session.TakeDueQuestions(w.Window.EndSeconds))
                 {
-                    Ask(w.Session.Id, $"{due.Id}@{w.Window.Index}", Array.ConvertAll(due.TokenIds, id => (long)id), due.MaxNewTokens ?? _options.StandingAnswerMaxTokens, _options.EndOfSequence);
+                    Ask(w.Session.Id, StandingAnswerId(w.Session.Id, due.Id, w.Window.Index), Array.ConvertAll(due.TokenIds, id => (long)id), due.MaxNewTokens ?? _options.StandingAnswerMaxTokens, _options.EndOfSequence);
                 }
             }, () => { });
         }

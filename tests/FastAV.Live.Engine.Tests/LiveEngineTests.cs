@@ -111,7 +111,7 @@ public sealed class LiveEngineTests : IDisposable
             direct.PrefillWindow(alone, Embed(window), window);
         }
 
-        Assert.Equal(direct.Answer(alone, [9, 2, 6], 3).Tokens, answers.Single(a => a.QuestionId == "door@1").Result.Tokens);
+        Assert.Equal(direct.Answer(alone, [9, 2, 6], 3).Tokens, answers.Single(a => a.QuestionId == "cam/door@1").Result.Tokens);
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public sealed class LiveEngineTests : IDisposable
             prefills.AddRange(step.Prefills.Select(p => p.Result));
         }
 
-        Assert.Equal(["door@1", "door@3"], answers.Select(a => a.QuestionId));
+        Assert.Equal(["cam/door@1", "cam/door@3"], answers.Select(a => a.QuestionId));
         Assert.All(answers, a => Assert.Equal(2, a.Result.Tokens.Length));
         Assert.Equal(4, prefills.Count);
         Assert.All(prefills, p => Assert.Equal(12 + 3, p.Flops.TokensPerLayer[0])); // the question rides along for scoring

@@ -31,6 +31,8 @@ public sealed class LiveServer : IAsyncDisposable
 
     public StreamRegistry Registry => _app.Services.GetRequiredService<StreamRegistry>();
 
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Ingest only (no model) unless <paramref name="inference"/> names one: most tests are about the protocol.</summary>
     public static async Task<LiveServer> StartAsync(Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null)
     {

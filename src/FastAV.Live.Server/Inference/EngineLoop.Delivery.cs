@@ -49,10 +49,9 @@ public sealed partial class EngineLoop
             FinishReason = stopped ? Contract.FinishReason.Stop : Contract.FinishReason.Length,
             Pruning = Report(stream, completed, cache),
         };
-        var at = completed.QuestionId.LastIndexOf('@');
-        if (at > 0 && !completed.QuestionId.StartsWith("q/", StringComparison.Ordinal))
+        if (StandingId(completed.QuestionId) is { } standingId)
         {
-            var standingId = completed.QuestionId[..at];
+            var at = completed.QuestionId.LastIndexOf('@');
             if (!stream.Standing.TryGetValue(standingId, out var standing)) return; // cancelled meanwhile
             if (standing.Question.OnlyOnChange && standing.LastText == text) return;
             standing.LastText = text;
@@ -105,16 +104,21 @@ public sealed partial class EngineLoop
             }
         }
 
-        var at = id.LastIndexOf('@');
-        var streamId = at > 0 ? null : id;
-        foreach (var stream in _streams.Values)
+        var standing = StandingId(id);
+        var streamId = standing is null ? id : id[..id.IndexOf('/', StringComparison.Ordinal)];
+        if (_streams.TryGetValue(streamId, out var owner))
         {
-            if (stream.Id == streamId || (at > 0 && stream.Standing.ContainsKey(id[..at])))
-            {
-                stream.Sink.Warning(Contract.WarningCode.AnswerFailed, $"the engine failed on {(at > 0 ? "standing question " + id[..at] : "a window")}: {message}", stream.LastPrefilledEndUs);
-                return;
-            }
+            owner.Sink.Warning(Contract.WarningCode.AnswerFailed, $"the engine failed on {(standing is null ? "a window" : "standing question " + standing)}: {message}", owner.LastPrefilledEndUs);
         }
+    }
+
+    // "{stream}/{question}@{window}" (LiveEngine.StandingAnswerId) → the question id; null for other ids.
+    private static string? StandingId(string engineId)
+    {
+        if (engineId.StartsWith("q/", StringComparison.Ordinal)) return null;
+        var slash = engineId.IndexOf('/', StringComparison.Ordinal);
+        var at = engineId.LastIndexOf('@');
+        return slash > 0 && at > slash ? engineId[(slash + 1)..at] : null;
     }
 
     private static void ReportDrops(EngineStream stream)
