@@ -20,6 +20,30 @@ public sealed partial class AvModel
     public static AvModel Load(string directory, AvModelOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
+
+        // TensorScope is per thread: loading on a thread of its own keeps a caller's open scope from adopting (and
+        // later disposing) the weights.
+        AvModel? model = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var loader = new Thread(() =>
+        {
+            try
+            {
+                model = LoadHere(directory, options);
+            }
+            catch (Exception ex)
+            {
+                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+            }
+        }, maxStackSize: 16 << 20) { IsBackground = true, Name = "AvModel.Load" };
+        loader.Start();
+        loader.Join();
+        failure?.Throw();
+        return model!;
+    }
+
+    private static AvModel LoadHere(string directory, AvModelOptions? options)
+    {
         options ??= new AvModelOptions();
         var root = Path.GetFullPath(directory);
         if (!System.IO.Directory.Exists(root))

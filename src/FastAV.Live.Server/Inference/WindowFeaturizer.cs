@@ -9,7 +9,8 @@ namespace FastAV.Live.Server.Inference;
 /// (training/fastav_tiny/features.py for FastAV-Tiny): frames through <see cref="ImagePreprocessor"/> with fastav.json's
 /// size, resize mode, mean and std; audio through <see cref="LogMelSpectrogram"/> (Whisper log-mel, normalised per
 /// window); both through <see cref="AvModel.EmbedWindow(ReadOnlySpan{float}, ReadOnlySpan{float})"/>.
-/// Not thread-safe only in the sense that the model's device is shared; the featurizer itself holds no per-call state.
+/// It holds no per-call state: concurrent calls are as safe as the model's own EmbedWindow. A model trained on frames of
+/// its input size ("resize": "none") still gets frames of any size from live cameras: they are resized (centre crop).
 /// </summary>
 public sealed class WindowFeaturizer
 {
