@@ -9,14 +9,14 @@ namespace FastAV.Live.Server.Inference;
 /// (training/fastav_tiny/features.py for FastAV-Tiny): frames through <see cref="ImagePreprocessor"/> with fastav.json's
 /// size, resize mode, mean and std; audio through <see cref="LogMelSpectrogram"/> (Whisper log-mel, normalised per
 /// window); both through <see cref="AvModel.EmbedWindow(ReadOnlySpan{float}, ReadOnlySpan{float})"/>.
-/// It holds no per-call state: concurrent calls are as safe as the model's own EmbedWindow.
+/// It holds no per-call state: concurrent calls are as safe as the model's own EmbedWindow. A model trained on frames of
+/// its input size ("resize": "none") still gets frames of any size from live cameras: they are resized (centre crop).
 /// </summary>
 public sealed class WindowFeaturizer
 {
     private readonly AvModel _model;
     private readonly ImagePreprocessor? _image;
     private readonly LogMelSpectrogram? _mel;
-    private readonly bool _exactSize;
 
     public WindowFeaturizer(AvModel model)
     {
@@ -26,7 +26,6 @@ public sealed class WindowFeaturizer
         if (model.Vision is not null)
         {
             var image = m.Image;
-            _exactSize = image.Resize == "none";
             _image = new ImagePreprocessor(new ImagePreprocessorOptions
             {
                 Height = model.ImageSize,
@@ -75,11 +74,6 @@ public sealed class WindowFeaturizer
         if (width < 1 || height < 1 || width > 1 << 14 || height > 1 << 14)
         {
             throw new ArgumentOutOfRangeException(nameof(width), $"a {width}x{height} frame is not a picture size this accepts (1..16384 per side)");
-        }
-
-        if (_exactSize && (width != _model.ImageSize || height != _model.ImageSize))
-        {
-            throw new ArgumentException($"this model takes {_model.ImageSize}x{_model.ImageSize} frames unresized; got {width}x{height}", nameof(width));
         }
 
         var decoded = new DecodedFrame[frames.Count];

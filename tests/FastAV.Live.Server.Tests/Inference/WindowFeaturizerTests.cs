@@ -30,6 +30,27 @@ public sealed class WindowFeaturizerTests
     }
 
     [Fact]
+    public void FramesOfAnotherSizeAreResizedToTheModelsInput()
+    {
+        // A 64x48 camera frame, left half red and right half blue: resized (centre crop) to 32x32, the colours stay.
+        var rgb = new byte[64 * 48 * 3];
+        for (var y = 0; y < 48; y++)
+        {
+            for (var x = 0; x < 64; x++)
+            {
+                rgb[((y * 64) + x) * 3 + (x < 32 ? 0 : 2)] = 255;
+            }
+        }
+
+        var pixels = Featurizer.Pixels([rgb, rgb], 64, 48);
+        Assert.Equal(2 * 3 * 32 * 32, pixels.Length);
+        const int plane = 32 * 32;
+        Assert.Equal(1f, pixels[(16 * 32) + 2], 3);          // red channel, left
+        Assert.Equal(-1f, pixels[(2 * plane) + (16 * 32) + 2], 3); // blue channel, left
+        Assert.Equal(1f, pixels[(2 * plane) + (16 * 32) + 29], 3); // blue channel, right
+    }
+
+    [Fact]
     public void ShortAudioIsPaddedWithSilenceAndLongAudioCut()
     {
         var audio = Enumerable.Range(0, 16000).Select(i => 0.2f * MathF.Sin(i * 0.05f)).ToArray();
@@ -46,7 +67,6 @@ public sealed class WindowFeaturizerTests
     {
         Assert.Contains("a window has 2 frames", Assert.Throws<ArgumentException>(() => Featurizer.Pixels(Frames(3), 32, 32)).Message);
         Assert.Contains("RGB24 needs", Assert.Throws<ArgumentException>(() => Featurizer.Pixels([new byte[10], new byte[10]], 32, 32)).Message);
-        Assert.Contains("unresized", Assert.Throws<ArgumentException>(() => Featurizer.Pixels(Frames(2, 16), 16, 16)).Message);
         Assert.Contains("frame 1 is null", Assert.Throws<ArgumentException>(() => Featurizer.Pixels([new byte[32 * 32 * 3], null!], 32, 32)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Featurizer.Pixels(Frames(2), 0, 32));
         Assert.Throws<ArgumentOutOfRangeException>(() => Featurizer.Pixels(Frames(2), 1 << 20, 1 << 20));
