@@ -10,8 +10,8 @@ internal static class StreamLoad
 {
     public sealed record Level(PruningPolicy Policy, int Streams, int Answers, double P50Ms, double P95Ms, long WindowsPrefilled, long WindowsDropped, double FlopsRatio);
 
-    private static readonly Method<StreamRequest, StreamResponse> StreamMethod = new(MethodType.DuplexStreaming, "fastav.live.v1.LiveAnalytics", "Stream",
-        Marshallers.Create(m => m.ToByteArray(), StreamRequest.Parser.ParseFrom), Marshallers.Create(m => m.ToByteArray(), StreamResponse.Parser.ParseFrom));
+    private static readonly Method<StreamRequest, StreamResponse> StreamMethod =
+        ProtoMethod.Create<StreamRequest, StreamResponse>(LiveReflection.Descriptor.Services[0], "Stream");
 
     public static async Task<Level> RunLevelAsync(GrpcChannel channel, IReadOnlyList<BenchClip> clips, int streams, int seconds, PruningPolicy policy, string tag)
     {
