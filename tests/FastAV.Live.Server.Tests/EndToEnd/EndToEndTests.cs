@@ -1,6 +1,7 @@
 using FastAV.Live.Contracts.V1;
 using FastAV.Live.Grpc;
 using FastAV.Live.Server.Services;
+using System.Net.Http;
 using FastAV.Live.Server.Inference;
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
@@ -213,6 +214,38 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         Assert.Contains(responses, r => r.Warning?.Code == WarningCode.UnknownMessage);
         var answers = EndToEndServer.FirstAnswers(responses);
         Assert.All(clip.Questions, q => Assert.Equal(q.ModelAnswer, answers[q.Id].Text));
+    }
+
+    [Fact]
+    public async Task A_client_that_never_reads_has_its_answers_dropped_and_counted_not_buffered()
+    {
+        var clip = (await TinyClips.GetAsync())[0];
+        await using var server = await EndToEndServer.StartAsync(o => (o.StatsEveryMessages, o.ResponseQueueCapacity) = (1, 16));
+        // A 64 KiB HTTP/2 stream window that this client never reopens by reading: the server's writer stalls
+        // once it is full, and everything after waits in the call's bounded response queue or is dropped.
+        using var stalled = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { InitialHttp2StreamWindowSize = 65535 } });
+        using var console = server.CreateChannel();
+        using var cts = new CancellationTokenSource(EndToEndServer.Patience);
+        using var call = stalled.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(CancellationToken: cts.Token));
+        await call.RequestStream.WriteAsync(new StreamRequest
+        {
+            Open = ClipStream.Open(clip, "deaf", PruningPolicy.Fastav, [new StandingQuestion { QuestionId = "count", Text = clip.Questions[0].Text, IntervalMs = 500, MaxTokens = 4 }]),
+        });
+        for (var i = 0; i < 400; i++) await call.RequestStream.WriteAsync(new StreamRequest()); // each draws a warning and a stats response
+        for (var t = 0; t < 30; t++)
+        {
+            foreach (var r in ClipStream.Window(clip, t % clip.Windows))
+            {
+                if (r.Video is { } v) v.PtsUs += (t - (t % clip.Windows)) * 1_000_000L;
+                if (r.Audio is { } a) a.PtsUs += (t - (t % clip.Windows)) * 1_000_000L;
+                await call.RequestStream.WriteAsync(r);
+            }
+        }
+
+        // The server kept reading every request (1 open + 400 + 30 windows × 3) and answering; the answers it could
+        // not queue are counted.
+        await WaitForAsync(console, "deaf", s => s.AnswersDropped > 0 && s.WindowsPrefilled >= 20 && s.RequestsReceived == 491);
+        await cts.CancelAsync();
     }
 
     private static async Task WaitForAsync(GrpcChannel channel, string streamId, Func<StreamStats, bool> condition)
