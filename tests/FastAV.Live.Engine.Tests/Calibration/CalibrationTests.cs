@@ -18,6 +18,18 @@ public sealed class CalibrationTests
     }
 
     [Fact]
+    public void InfluenceByLayerEqualsTheRolloutOfEachDepth()
+    {
+        float[] a1 = [1, 0, 0.5f, 0.5f];
+        float[] a2 = [1, 0, 1, 0];
+        var byLayer = AttentionRollout.InfluenceByLayer([a1, a2], 2);
+        Assert.Equal(2, byLayer.Length);
+        Assert.Equal([1.25, 0.75], byLayer[0]); // Ã1 column sums
+        Assert.Equal([1.625, 0.375], byLayer[1]);
+        Assert.Throws<ArgumentException>(() => AttentionRollout.InfluenceByLayer([a1, new float[3]], 2));
+    }
+
+    [Fact]
     public void RolloutRejectsBadMaps()
     {
         Assert.Throws<ArgumentException>(() => AttentionRollout.Rollout([new float[3]], 2, 1));
