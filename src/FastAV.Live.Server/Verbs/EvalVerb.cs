@@ -120,7 +120,7 @@ public static class EvalVerb
         }
     }
 
-    private static async Task ExportSetAsync(string python, int seed, int count, string outDir)
+    internal static async Task ExportSetAsync(string python, int seed, int count, string outDir)
     {
         var script = FindExportScript();
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -159,14 +159,14 @@ public static class EvalVerb
     }
 
     // A committed result should not carry this machine's absolute paths: relative to the working directory when inside it.
-    private static string Shown(string path)
+    internal static string Shown(string path)
     {
         var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
     }
 
     // Names the weights a result was measured with (the committed model changes when it is retrained).
-    private static string WeightsHash(string modelDir)
+    internal static string WeightsHash(string modelDir)
     {
         var path = Path.Combine(modelDir, "model.safetensors");
         if (!File.Exists(path))
