@@ -8,8 +8,8 @@ namespace FastAV.Live.Server.Calibration;
 
 /// <summary>
 /// Writes calibrate-NAME.json (the rule and the measured rollout shares), calibrate-NAME.md (a table) and
-/// calibrate-NAME.pgm (heat map: rows are layers 1..L top to bottom, columns media positions within the window, white
-/// the largest share).
+/// calibrate-NAME.svg and .pgm (heat maps: rows are layers 1..L top to bottom, columns media positions within the
+/// window; the SVG labelled with each share and the rule's cut at layer K, the PGM plain grayscale, white the largest).
 /// </summary>
 public static class CalibrationReport
 {
@@ -33,13 +33,18 @@ public static class CalibrationReport
         Directory.CreateDirectory(directory);
         var json = Path.Combine(directory, $"calibrate-{name}.json");
         var md = Path.Combine(directory, $"calibrate-{name}.md");
+        var svg = Path.Combine(directory, $"calibrate-{name}.svg");
         var pgm = Path.Combine(directory, $"calibrate-{name}.pgm");
         File.WriteAllText(json, Json(result, about));
         File.WriteAllText(md, Markdown(name, result, about));
         var layers = result.ShareByLayer.Length;
         var media = result.ShareByLayer[0].Length;
-        File.WriteAllBytes(pgm, HeatMap.Pgm(result.ShareByLayer.SelectMany(r => r).ToArray(), layers, media, HeatMapScale));
-        return [json, md, pgm];
+        var values = result.ShareByLayer.SelectMany(r => r).ToArray();
+        var rowLabels = Enumerable.Range(1, layers).Select(l => l == result.GlobalLayer ? $"layer {l} (K)" : $"layer {l}").ToList();
+        var title = $"{name}: rollout share by position in the window (keep first {result.KeepFirstMediaTokens} at layer {result.GlobalLayer}: {100 * result.KeptMass:F1} %)";
+        File.WriteAllText(svg, HeatMap.Svg(values, rowLabels, ColumnLabels(result), title, (result.GlobalLayer - 1, result.KeepFirstMediaTokens)));
+        File.WriteAllBytes(pgm, HeatMap.Pgm(values, layers, media, HeatMapScale));
+        return [json, md, svg, pgm];
     }
 
     /// <summary>The rule as fastav.json's "calibration" object.</summary>
@@ -104,8 +109,9 @@ public static class CalibrationReport
         sb.Append(CultureInfo.InvariantCulture, $"The uncalibrated default (round({DefaultKeepRatio} × {media}) = {defaultKept}) holds {Pct(result.ShareByLayer[k - 1].Take(defaultKept).Sum())}.\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"Attention rollout (α = {result.Alpha}) over {result.Windows} windows of {result.Streams} streams ({result.SequenceTokens} tokens each: prefix + windows); ");
         sb.Append("each window's media influence (column sums of R_l) normalised to shares, averaged. Rows: rollout after layer l; columns: position within the window ");
-        sb.Append(CultureInfo.InvariantCulture, $"(v = video, {video} tokens; a = audio, {result.AudioTokensPerWindow} tokens). Heat map: calibrate-{name}.pgm.\n\n");
-        sb.Append("| layer | N |" + string.Concat(Enumerable.Range(0, media).Select(j => j < video ? $" v{j} |" : $" a{j - video} |")) + "\n");
+        sb.Append(CultureInfo.InvariantCulture, $"(v = video, {video} tokens; a = audio, {result.AudioTokensPerWindow} tokens); shares in %, N = the criterion's count after that layer.\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"![heat map](calibrate-{name}.svg)\n\n");
+        sb.Append("| layer | N |" + string.Concat(ColumnLabels(result).Select(label => $" {label} |")) + "\n");
         sb.Append("|---:|---:|" + string.Concat(Enumerable.Range(0, media).Select(_ => "---:|")) + "\n");
         for (var l = 0; l < result.ShareByLayer.Length; l++)
         {
@@ -116,6 +122,12 @@ public static class CalibrationReport
         }
 
         return sb.ToString();
+    }
+
+    private static List<string> ColumnLabels(RolloutCalibrationResult result)
+    {
+        var video = result.VideoTokensPerWindow;
+        return Enumerable.Range(0, result.ShareByLayer[0].Length).Select(j => j < video ? $"v{j}" : $"a{j - video}").ToList();
     }
 
     private static string Pct(double v) => (100 * v).ToString("F1", CultureInfo.InvariantCulture) + " %";

@@ -71,4 +71,20 @@ public sealed class CalibrationTests
         Assert.Throws<ArgumentOutOfRangeException>(() => HeatMap.Pgm(new double[4], 2, 2, scale: 65));
         Assert.Throws<ArgumentOutOfRangeException>(() => HeatMap.Pgm(new double[1_000_000], 1000, 1000, scale: 64));
     }
+
+    [Fact]
+    public void HeatMapSvgLabelsEveryCellAndDrawsTheCut()
+    {
+        var svg = HeatMap.Svg([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], ["layer 1", "layer 2"], ["v0", "v1", "a<0>"], "t & t", (1, 2));
+        Assert.StartsWith("<svg", svg, StringComparison.Ordinal);
+        Assert.Equal(6, svg.Split("<rect x=").Length - 1);
+        Assert.Contains(">60.0</text>", svg, StringComparison.Ordinal);
+        Assert.Contains("a&lt;0&gt;", svg, StringComparison.Ordinal);
+        Assert.Contains("t &amp; t", svg, StringComparison.Ordinal);
+        Assert.Contains($"<line x1=\"{90 + (2 * HeatMap.SvgCell)}\" y1=\"{50 + HeatMap.SvgCell}\"", svg, StringComparison.Ordinal);
+        Assert.Contains("fill=\"rgb(30,85,155)\"", svg, StringComparison.Ordinal); // the largest value, darkest
+        Assert.Throws<ArgumentException>(() => HeatMap.Svg([0.1, 0.2], ["a"], ["b"], "t"));
+        Assert.Throws<ArgumentException>(() => HeatMap.Svg([double.NaN], ["a"], ["b"], "t"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HeatMap.Svg([], [], ["b"], "t"));
+    }
 }

@@ -57,6 +57,11 @@ public sealed class CalibrateVerbTests : IDisposable
         var md = File.ReadAllText(Path.Combine(c.Dir, "calibrate-t3.md"));
         Assert.Contains($"keep the first {n} of 13 media tokens per window", md, StringComparison.Ordinal);
         Assert.Equal(4 + 1, md.Split('\n').Count(l => l.StartsWith("| ", StringComparison.Ordinal))); // header + one row per layer
+        var svg = File.ReadAllText(Path.Combine(c.Dir, "calibrate-t3.svg"));
+        Assert.StartsWith("<svg", svg, StringComparison.Ordinal);
+        Assert.Equal(4 * 13, svg.Split("<rect x=").Length - 1);
+        Assert.Single(svg.Split("<line ").Skip(1)); // the rule's cut
+        Assert.Contains("![heat map](calibrate-t3.svg)", md, StringComparison.Ordinal);
         var pgm = File.ReadAllBytes(Path.Combine(c.Dir, "calibrate-t3.pgm"));
         var header = "P5\n" + (13 * 24) + " " + (4 * 24) + "\n255\n";
         Assert.Equal(header, System.Text.Encoding.ASCII.GetString(pgm, 0, header.Length));
