@@ -59,6 +59,9 @@ public static class CalibrationReport
         };
     }
 
+    /// <summary>N the criterion gives when every media token holds the same share: ⌈mass × media⌉.</summary>
+    public static int UniformKept(double mass, int mediaTokens) => Math.Clamp((int)Math.Ceiling((mass * mediaTokens) - 1e-9), 1, mediaTokens);
+
     /// <summary>First media tokens the planner keeps without calibration: round(0.75 × media), at least 1.</summary>
     public static int DefaultKept(int mediaTokens) => Math.Max(1, (int)Math.Round(DefaultKeepRatio * mediaTokens));
 
@@ -83,6 +86,7 @@ public static class CalibrationReport
             ["keep_first_media_tokens"] = defaultKept,
             ["mass"] = result.ShareByLayer[k - 1].Take(defaultKept).Sum(),
         };
+        root["uniform_keep_first_media_tokens"] = UniformKept(result.TargetMass, media);
         root["keep_by_layer"] = new JsonArray(result.KeepByLayer.Select(n => (JsonNode)n).ToArray());
         root["share_by_layer"] = new JsonArray(result.ShareByLayer.Select(row => (JsonNode)new JsonArray(row.Select(v => (JsonNode)v).ToArray())).ToArray());
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
@@ -106,7 +110,8 @@ public static class CalibrationReport
         sb.Append(CultureInfo.InvariantCulture, $"\n**Rule: at layer {k} keep the first {result.KeepFirstMediaTokens} of {media} media tokens per window** ");
         sb.Append(CultureInfo.InvariantCulture, $"(the smallest N holding ≥ {Pct(result.TargetMass)} of the window's media rollout influence; they hold {Pct(result.KeptMass)}). ");
         var defaultKept = DefaultKept(media);
-        sb.Append(CultureInfo.InvariantCulture, $"The uncalibrated default (round({DefaultKeepRatio} × {media}) = {defaultKept}) holds {Pct(result.ShareByLayer[k - 1].Take(defaultKept).Sum())}.\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"The uncalibrated default (round({DefaultKeepRatio} × {media}) = {defaultKept}) holds {Pct(result.ShareByLayer[k - 1].Take(defaultKept).Sum())}. ");
+        sb.Append(CultureInfo.InvariantCulture, $"A window whose influence were flat would need {UniformKept(result.TargetMass, media)}: the further N is below that, the more the rollout favours a window's first tokens.\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"Attention rollout (α = {result.Alpha}) over {result.Windows} windows of {result.Streams} streams ({result.SequenceTokens} tokens each: prefix + windows); ");
         sb.Append("each window's media influence (column sums of R_l) normalised to shares, averaged. Rows: rollout after layer l; columns: position within the window ");
         sb.Append(CultureInfo.InvariantCulture, $"(v = video, {video} tokens; a = audio, {result.AudioTokensPerWindow} tokens); shares in %, N = the criterion's count after that layer.\n\n");

@@ -12,7 +12,7 @@ namespace FastAV.Live.Server.Verbs;
 
 /// <summary>
 /// <c>fastav calibrate --model DIR (--set DIR | [--seed N] --count N) [--out DIR] [--name NAME] [--mass X] [--layer K]
-/// [--alpha A] [--write-model] [--python PATH]</c>: attention rollout over sample streams (offline, full attention maps)
+/// [--alpha A] [--note TEXT] [--write-model] [--python PATH]</c>: attention rollout over sample streams (offline, full attention maps)
 /// → FastAV's global keep rule for layer K (<see cref="RolloutCalibration"/>), written as calibrate-NAME.json / .md /
 /// .pgm under --out (default benchmarks/results). --write-model records the rule in the model's fastav.json as
 /// "calibration" (the live planner's FastAV default from then on). Without --set, training/export_set.py writes the set
@@ -21,14 +21,14 @@ namespace FastAV.Live.Server.Verbs;
 /// </summary>
 public static class CalibrateVerb
 {
-    public const string Usage = "usage: fastav calibrate --model DIR (--set DIR | [--seed N] --count N) [--out DIR] [--name NAME] [--mass X (0..1], default 0.9] [--layer K (default L/2)] [--alpha A [0..1], default 0.5] [--write-model] [--python PATH]";
+    public const string Usage = "usage: fastav calibrate --model DIR (--set DIR | [--seed N] --count N) [--out DIR] [--name NAME] [--mass X (0..1], default 0.9] [--layer K (default L/2)] [--alpha A [0..1], default 0.5] [--note TEXT] [--write-model] [--python PATH]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        string? model = null, set = null, name = null, python = "/usr/bin/python3";
+        string? model = null, set = null, name = null, note = null, python = "/usr/bin/python3";
         var outDir = Path.Combine("benchmarks", "results");
         int? seed = null, count = null, layer = null;
         double mass = 0.9, alpha = 0.5;
@@ -43,6 +43,7 @@ public static class CalibrateVerb
                 case "--out" when value is not null: outDir = value; i++; break;
                 case "--name" when value is not null: name = value; i++; break;
                 case "--python" when value is not null: python = value; i++; break;
+                case "--note" when value is not null: note = value; i++; break;
                 case "--write-model": writeModel = true; break;
                 case "--seed" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var s): seed = s; i++; break;
                 case "--count" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c is >= 1 and <= 100_000: count = c; i++; break;
@@ -111,6 +112,11 @@ public static class CalibrateVerb
                 ["measured_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                 ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
             };
+            if (note is not null)
+            {
+                about["note"] = note;
+            }
+
             foreach (var path in CalibrationReport.Write(outDir, name ?? av.Manifest.Name ?? "model", result, about))
             {
                 await stdout.WriteLineAsync($"wrote {path}");

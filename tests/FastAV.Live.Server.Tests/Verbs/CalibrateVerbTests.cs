@@ -48,6 +48,8 @@ public sealed class CalibrateVerbTests : IDisposable
             Assert.Equal(1.0, row.Sum(), 1e-9);
             Assert.All(row, v => Assert.InRange(v, 0, 1));
         });
+        Assert.Equal((int)Math.Ceiling(Mass * 13), json["uniform_keep_first_media_tokens"]!.GetValue<int>());
+        Assert.Equal("three streams", json["note"]!.GetValue<string>());
         Assert.Equal(4, json["keep_by_layer"]!.AsArray().Count);
         Assert.Equal(n, json["keep_by_layer"]![1]!.GetValue<int>());
         Assert.Equal(10, json["uncalibrated_default"]!["keep_first_media_tokens"]!.GetValue<int>());
@@ -189,6 +191,7 @@ public sealed class CalibrateVerbTests : IDisposable
     [InlineData("--model M --count 3 --layer 0")]
     [InlineData("--model M --count 3 --layer")]
     [InlineData("--model M --count 3 --bogus")]
+    [InlineData("--model M --count 3 --note")]
     public async Task BadUsageExitsWithTwo(string line)
     {
         var args = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => a == "M" ? TinyModel.Directory : a).ToArray();
@@ -264,7 +267,7 @@ public sealed class CalibrateVerbTests : IDisposable
         var dir = Directory.CreateTempSubdirectory("fastav-calibrate-out-").FullName;
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = await CalibrateVerb.RunAsync(["--model", TinyModel.Directory, "--set", set, "--out", dir, "--name", "t3", "--mass", $"{Mass}"], stdout, stderr);
+        var exit = await CalibrateVerb.RunAsync(["--model", TinyModel.Directory, "--set", set, "--out", dir, "--name", "t3", "--mass", Mass.ToString(System.Globalization.CultureInfo.InvariantCulture), "--note", "three streams"], stdout, stderr);
         var path = Path.Combine(dir, "calibrate-t3.json");
         var json = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))!.AsObject() : null;
         return new Calibrated(exit, stdout.ToString(), stderr.ToString(), json, dir, set);
