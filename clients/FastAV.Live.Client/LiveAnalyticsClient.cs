@@ -65,8 +65,28 @@ public sealed class LiveAnalyticsClient : IDisposable
         var call = _channel.AsyncDuplexStreamingCall(LiveAnalyticsMethods.Stream, CallOptionsFor(timeout ?? Options.StreamTimeout, cancellationToken));
         try
         {
-            await call.RequestStream.WriteAsync(new StreamRequest { Open = open }, cancellationToken).ConfigureAwait(false);
-            if (!await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
+            // Read while writing: when the connection cannot be made, our gRPC layer reports it on the response
+            // side, while a first write would wait for a request body that never opens.
+            var firstRead = call.ResponseStream.MoveNext(cancellationToken);
+            var write = call.RequestStream.WriteAsync(new StreamRequest { Open = open }, cancellationToken);
+            if (await Task.WhenAny(write, firstRead).ConfigureAwait(false) == firstRead && firstRead.IsFaulted)
+            {
+                call.Dispose();
+                await firstRead.ConfigureAwait(false);
+            }
+
+            try
+            {
+                await write.ConfigureAwait(false);
+            }
+            catch (Exception) when (!firstRead.IsCompletedSuccessfully)
+            {
+                // The server may have refused the open already; its status (from the read) is the one to report.
+                await firstRead.ConfigureAwait(false);
+                throw;
+            }
+
+            if (!await firstRead.ConfigureAwait(false))
             {
                 throw new RpcException(new Status(StatusCode.Internal, "the server ended the stream without StreamAccepted"));
             }
