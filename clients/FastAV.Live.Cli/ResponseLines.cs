@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using FastAV.Live.Contracts.V1;
 
@@ -77,7 +78,10 @@ public static class ResponseLines
         return upper.ToString();
     }
 
-    public static string Quote(string text) => JsonSerializer.Serialize(text ?? "");
+    // Relaxed escaping: quotes and control characters are escaped, other Unicode stays readable (answers are UTF-8 text).
+    private static readonly JsonSerializerOptions QuoteOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string Quote(string text) => JsonSerializer.Serialize(text ?? "", QuoteOptions);
 
     private static string Line(string kind, params (string Key, string Value)[] fields) =>
         kind + string.Concat(fields.Select(f => " " + f.Key + "=" + f.Value));
