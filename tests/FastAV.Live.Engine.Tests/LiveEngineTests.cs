@@ -85,6 +85,68 @@ public sealed class LiveEngineTests : IDisposable
     }
 
     [Fact]
+    public void AStandingAnswerCoversExactlyTheMediaUpToItsWindowEvenWithABacklog()
+    {
+        // All four windows are pending at once and the budget fits them all: the answer due at window 1 must still
+        // be computed before window 2 enters the cache, as if the stream had arrived in real time.
+        var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 1000, MaxBacklogSeconds = 100 });
+        using var engine = new LiveEngine(Runner(), scheduler, Embed, new LiveEngineOptions { StandingAnswerMaxTokens = 3 });
+        var session = new StreamSession("cam", Geometry);
+        engine.AddStream(session, CacheOptions with { Budget = new KvBudget { MaxTokens = 200 } }, new StreamingLlmEviction(), Prompt);
+        session.AddStandingQuestion(new StandingQuestion { Id = "door", TokenIds = [9, 2, 6], PeriodSeconds = 2 });
+        for (var w = 0; w < 4; w++) session.AddWindow(w);
+        var answers = new List<CompletedAnswer>();
+        for (var i = 0; i < 30; i++) answers.AddRange(engine.Step().Answers);
+
+        // The same question asked directly over a stream that holds windows 0 and 1 only.
+        var direct = Runner();
+        using var alone = direct.CreateStream(CacheOptions with { Budget = new KvBudget { MaxTokens = 200 } }, new StreamingLlmEviction());
+        direct.PrefillPrompt(alone, Prompt);
+        var replay = new StreamSession("replay", Geometry);
+        replay.SetPrompt(Prompt.Length);
+        for (var w = 0; w < 2; w++)
+        {
+            using var scope = new TensorScope();
+            var window = replay.AddWindow(w);
+            direct.PrefillWindow(alone, Embed(window), window);
+        }
+
+        Assert.Equal(direct.Answer(alone, [9, 2, 6], 3).Tokens, answers.Single(a => a.QuestionId == "cam/door@1").Result.Tokens);
+    }
+
+    [Fact]
+    public void EachStreamPrunesWithItsOwnRunnerAndACancelledQuestionLeavesTheCacheAsItWas()
+    {
+        var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 100, MaxBacklogSeconds = 100 });
+        using var engine = new LiveEngine(Runner(), scheduler, Embed);
+        var pruned = new StreamSession("pruned", Geometry);
+        var full = new StreamSession("full", Geometry);
+        engine.AddStream(pruned, CacheOptions, new StreamingLlmEviction(), Prompt);
+        engine.AddStream(full, CacheOptions, new StreamingLlmEviction(), Prompt, new ModelRunner(_tiny.Model));
+        pruned.AddWindow(0);
+        full.AddWindow(0);
+        var step = engine.Step();
+        Assert.Equal(2, step.Prefills.Count);
+        Assert.Equal(12, step.Prefills.Single(p => p.StreamId == "full").Result.KeptPerLayer[3].Length); // unpruned: every token
+        Assert.True(step.Prefills.Single(p => p.StreamId == "pruned").Result.KeptPerLayer[3].Length < 12);
+
+        var before = engine.Stream("full").Cache.Layer(0).Rows.ToArray();
+        engine.Ask("full", "q", Question, maxNewTokens: 5);
+        engine.Step(); // prefill: the question's rows are in the tensors now
+        Assert.Equal(1, engine.QuestionsInFlight("full"));
+        Assert.NotNull(engine.TokensSoFar("q"));
+        Assert.True(engine.Cancel("q"));
+        Assert.False(engine.Cancel("q"));
+        Assert.Equal(0, engine.QuestionsInFlight("full"));
+        Assert.Null(engine.TokensSoFar("q"));
+        var kv = engine.Stream("full");
+        Assert.Equal(before, kv.Cache.Layer(0).Rows.ToArray());
+        for (var l = 0; l < 4; l++) Assert.Equal(kv.Cache.Layer(l).Count, kv.Tensors[l].Count);
+        full.AddWindow(1);
+        Assert.Single(engine.Step().Prefills); // the stream ingests again
+    }
+
+    [Fact]
     public void StandingQuestionsAreAskedWhenDueAndCanScoreTheWindows()
     {
         var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 100, MaxBacklogSeconds = 100 });
@@ -104,7 +166,7 @@ public sealed class LiveEngineTests : IDisposable
             prefills.AddRange(step.Prefills.Select(p => p.Result));
         }
 
-        Assert.Equal(["door@1", "door@3"], answers.Select(a => a.QuestionId));
+        Assert.Equal(["cam/door@1", "cam/door@3"], answers.Select(a => a.QuestionId));
         Assert.All(answers, a => Assert.Equal(2, a.Result.Tokens.Length));
         Assert.Equal(4, prefills.Count);
         Assert.All(prefills, p => Assert.Equal(12 + 3, p.Flops.TokensPerLayer[0])); // the question rides along for scoring

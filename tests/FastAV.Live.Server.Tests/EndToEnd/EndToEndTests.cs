@@ -1,0 +1,228 @@
+using FastAV.Live.Contracts.V1;
+using FastAV.Live.Grpc;
+using FastAV.Live.Server.Services;
+using FastAV.Live.Server.Inference;
+using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace FastAV.Live.Server.Tests.EndToEnd;
+
+/// <summary>
+/// Cameras in, answers out: clips of the FastAV-Tiny world streamed into the real server over gRPC, answered by the
+/// C# engine on the embedded model, compared with what the PyTorch model in training/ answers over the same media.
+/// The model's own accuracy is whatever the committed weights reach; these tests hold the service to it exactly.
+/// </summary>
+public sealed class EndToEndTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Standing_answers_over_four_concurrent_clips_equal_the_pytorch_models()
+    {
+        var clips = await TinyClips.GetAsync();
+        await using var server = await EndToEndServer.StartAsync();
+        using var channel = server.CreateChannel();
+        var runs = await Task.WhenAll(clips.Select(c => EndToEndServer.RunClipAsync(channel, c, ClipStream.Open(c, $"clip-{c.Index}", PruningPolicy.None, ClipStream.Standing(c)))));
+
+        var right = 0;
+        var total = 0;
+        for (var i = 0; i < clips.Count; i++)
+        {
+            var (responses, status) = runs[i];
+            Assert.Equal(StatusCode.OK, status.StatusCode);
+            Assert.True(responses[0].Accepted.ModelLoaded);
+            Assert.Equal("fastav-tiny", responses[0].Accepted.Model);
+            var answers = EndToEndServer.FirstAnswers(responses);
+            foreach (var q in clips[i].Questions)
+            {
+                Assert.True(answers.TryGetValue(q.Id, out var a), $"clip {i}: no answer to {q.Id}");
+                Assert.True(a.Standing);
+                Assert.Equal(q.ModelAnswer, a.Text);
+                Assert.Equal((q.Window + 1) * 1_000_000L, a.Span.EndPtsUs); // exactly the media up to its window
+                Assert.Equal(0, a.Span.StartPtsUs);
+                Assert.Equal(PruningPolicy.None, a.Pruning.Policy);
+                Assert.Equal(1.0, a.Pruning.FlopsRatio, 6);
+                right += a.Text == q.Answer ? 1 : 0;
+                total++;
+            }
+
+            var final = responses[^1].Stats;
+            Assert.True(final.Final);
+            Assert.Equal((ulong)clips[i].Windows, final.WindowsPrefilled);
+            Assert.Equal(0UL, final.WindowsDropped);
+            Assert.True(final.KvBytes > 0);
+        }
+
+        output.WriteLine($"accuracy of the served model on seed {TinyClips.Seed}: {right}/{total} = {(double)right / total:P1} (the PyTorch model's, question for question)");
+    }
+
+    [Fact]
+    public async Task A_question_on_the_stream_covers_exactly_the_media_sent_before_it()
+    {
+        var clip = (await TinyClips.GetAsync())[1];
+        await using var server = await EndToEndServer.StartAsync();
+        using var channel = server.CreateChannel();
+        var (responses, status) = await EndToEndServer.RunClipAsync(
+            channel, clip, ClipStream.Open(clip, "adhoc", PruningPolicy.None, []),
+            w => clip.Questions.Where(q => q.Window == w).Select(q => new StreamRequest { Question = new Question { QuestionId = q.Id, Text = q.Text, MaxTokens = 8 } }));
+
+        Assert.Equal(StatusCode.OK, status.StatusCode);
+        var answers = EndToEndServer.FirstAnswers(responses);
+        Assert.Equal(clip.Questions.Count, answers.Count);
+        foreach (var q in clip.Questions)
+        {
+            var a = answers[q.Id];
+            Assert.False(a.Standing);
+            Assert.Equal(q.ModelAnswer, a.Text);
+            Assert.Equal((q.Window + 1) * 1_000_000L, a.Span.EndPtsUs);
+            Assert.True(a.LatencyUs > 0 && a.FirstTokenLatencyUs > 0 && a.FirstTokenLatencyUs <= a.LatencyUs);
+            Assert.Equal(FinishReason.Stop, a.FinishReason);
+        }
+    }
+
+    [Fact]
+    public async Task Eight_concurrent_pruned_streams_are_all_answered_and_each_answers_as_if_alone()
+    {
+        var clips = await TinyClips.GetAsync();
+        await using var server = await EndToEndServer.StartAsync();
+        using var channel = server.CreateChannel();
+        var together = await Task.WhenAll(Enumerable.Range(0, 8).Select(k =>
+        {
+            var c = clips[k % clips.Count];
+            return EndToEndServer.RunClipAsync(channel, c, ClipStream.Open(c, $"cam-{k}", PruningPolicy.Fastav, ClipStream.Standing(c)));
+        }));
+        var alone = await EndToEndServer.RunClipAsync(channel, clips[0], ClipStream.Open(clips[0], "alone", PruningPolicy.Fastav, ClipStream.Standing(clips[0])));
+
+        for (var k = 0; k < 8; k++)
+        {
+            Assert.Equal(StatusCode.OK, together[k].Status.StatusCode);
+            var answers = EndToEndServer.FirstAnswers(together[k].Responses);
+            Assert.Empty(together[k].Responses.Where(r => r.Warning is not null).Select(r => r.Warning.Message));
+            Assert.Equal(clips[k % clips.Count].Questions.Select(q => q.Id).Order(), answers.Keys.Order());
+            Assert.All(answers.Values, a => Assert.True(a.Pruning.FlopsRatio < 1.0, $"FastAV pruning saved nothing on {a.QuestionId}"));
+            var twin = EndToEndServer.FirstAnswers(together[(k + 4) % 8].Responses);
+            Assert.Equal(twin.ToDictionary(a => a.Key, a => a.Value.Text), answers.ToDictionary(a => a.Key, a => a.Value.Text));
+        }
+
+        Assert.Equal(
+            EndToEndServer.FirstAnswers(alone.Responses).ToDictionary(a => a.Key, a => (a.Value.Text, a.Value.Pruning.Flops, a.Value.Pruning.KvBytes)),
+            EndToEndServer.FirstAnswers(together[0].Responses).ToDictionary(a => a.Key, a => (a.Value.Text, a.Value.Pruning.Flops, a.Value.Pruning.KvBytes)));
+    }
+
+    [Fact]
+    public async Task A_stream_sent_faster_than_the_engine_keeps_up_drops_its_oldest_windows_and_says_so()
+    {
+        var clip = (await TinyClips.GetAsync())[3];
+        await using var server = await EndToEndServer.StartAsync(inference: o => (o.MaxBacklogSeconds, o.MaxQueuedWindows) = (1, 1));
+        using var channel = server.CreateChannel();
+
+        // The device is saturated: the engine thread is held busy while the camera sends its six windows.
+        using var busy = new SemaphoreSlim(0);
+        server.Services.GetRequiredService<ModelHost>().Loop!.Post(() => busy.Wait());
+        using var call = channel.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(Deadline: DateTime.UtcNow + EndToEndServer.Patience));
+        await call.RequestStream.WriteAsync(new StreamRequest { Open = ClipStream.Open(clip, "burst", PruningPolicy.Fastav, []) });
+        for (var w = 0; w < clip.Windows; w++)
+        {
+            foreach (var r in ClipStream.Window(clip, w)) await call.RequestStream.WriteAsync(r);
+        }
+
+        await call.RequestStream.CompleteAsync();
+        await WaitForAsync(channel, "burst", s => s.WindowsDropped == 5);
+        busy.Release();
+        var responses = new List<StreamResponse>();
+        while (await call.ResponseStream.MoveNext(CancellationToken.None)) responses.Add(call.ResponseStream.Current);
+
+        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
+        var final = responses[^1].Stats;
+        Assert.Equal(5UL, final.WindowsDropped); // a one-window queue keeps only the newest
+        Assert.Equal(1UL, final.WindowsPrefilled);
+        Assert.Equal(final.WindowsDropped * 2, final.FramesDropped);
+        Assert.Contains(responses, r => r.Warning?.Code == WarningCode.FramesDropped);
+    }
+
+    [Fact]
+    public async Task Ask_from_another_client_streams_the_answer_and_honours_deadlines()
+    {
+        var clip = (await TinyClips.GetAsync())[2];
+        await using var server = await EndToEndServer.StartAsync();
+        using var camera = server.CreateChannel();
+        using var console = server.CreateChannel();
+        using var call = camera.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(Deadline: DateTime.UtcNow + EndToEndServer.Patience));
+        await call.RequestStream.WriteAsync(new StreamRequest { Open = ClipStream.Open(clip, "lobby", PruningPolicy.None, []) });
+        for (var w = 0; w < clip.Windows; w++)
+        {
+            foreach (var r in ClipStream.Window(clip, w)) await call.RequestStream.WriteAsync(r);
+        }
+
+        // Window 5 is held until media passes its end by the lateness tolerance; 0..4 are in once the stats say so.
+        await WaitForAsync(console, "lobby", s => s.WindowsPrefilled >= 5);
+        var q = clip.Questions.First(x => x.Window == 4);
+        using var ask = console.AsyncServerStreamingCall(LiveAnalyticsService.AskMethod, new CallOptions(Deadline: DateTime.UtcNow + EndToEndServer.Patience), new AskRequest { StreamId = "lobby", Question = new Question { Text = q.Text, MaxTokens = 8 } });
+        var chunks = new List<AnswerChunk>();
+        while (await ask.ResponseStream.MoveNext(CancellationToken.None)) chunks.Add(ask.ResponseStream.Current);
+        Assert.Equal(StatusCode.OK, ask.GetStatus().StatusCode);
+        var last = chunks[^1];
+        Assert.True(last.Done);
+        Assert.All(chunks[..^1], c => Assert.False(c.Done));
+        Assert.StartsWith("ask-", last.QuestionId, StringComparison.Ordinal);
+        Assert.All(chunks, c => Assert.Equal(last.QuestionId, c.QuestionId));
+        Assert.Equal(last.Answer.Text, string.Concat(chunks.Select(c => c.Text)));
+        Assert.Equal(last.Answer.TokenCount, last.TokenCount);
+        Assert.Equal(5_000_000L, last.Answer.Span.EndPtsUs);
+
+        using var late = console.AsyncServerStreamingCall(LiveAnalyticsService.AskMethod, new CallOptions(Deadline: DateTime.UtcNow.AddMilliseconds(1)), new AskRequest { StreamId = "lobby", Question = new Question { Text = q.Text } });
+        var expired = await Assert.ThrowsAsync<RpcException>(async () => { while (await late.ResponseStream.MoveNext(CancellationToken.None)) { } });
+        Assert.Equal(StatusCode.DeadlineExceeded, expired.StatusCode);
+
+        using var missing = console.AsyncServerStreamingCall(LiveAnalyticsService.AskMethod, new CallOptions(), new AskRequest { StreamId = "attic", Question = new Question { Text = q.Text } });
+        var notFound = await Assert.ThrowsAsync<RpcException>(async () => await missing.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(StatusCode.NotFound, notFound.StatusCode);
+
+        // The stream is still answering after all that.
+        await call.RequestStream.WriteAsync(new StreamRequest { Question = new Question { QuestionId = "after", Text = q.Text, MaxTokens = 8 } });
+        await call.RequestStream.CompleteAsync();
+        var rest = new List<StreamResponse>();
+        while (await call.ResponseStream.MoveNext(CancellationToken.None)) rest.Add(call.ResponseStream.Current);
+        Assert.Contains(rest, r => r.Answer?.QuestionId == "after");
+    }
+
+    [Fact]
+    public async Task A_stream_cut_off_mid_way_frees_its_id_and_a_reconnect_is_answered_again()
+    {
+        var clip = (await TinyClips.GetAsync())[0];
+        await using var server = await EndToEndServer.StartAsync();
+        using var channel = server.CreateChannel();
+        using (var cts = new CancellationTokenSource())
+        {
+            using var call = channel.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(CancellationToken: cts.Token));
+            await call.RequestStream.WriteAsync(new StreamRequest { Open = ClipStream.Open(clip, "gate", PruningPolicy.Fastav, ClipStream.Standing(clip)) });
+            foreach (var r in ClipStream.Window(clip, 0).Concat(ClipStream.Window(clip, 1))) await call.RequestStream.WriteAsync(r);
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+            await cts.CancelAsync(); // the camera drops off the network
+        }
+
+        for (var i = 0; i < 200 && server.Registry.Find("gate") is not null; i++) await Task.Delay(25);
+        Assert.Null(server.Registry.Find("gate"));
+
+        // Hostile messages mid-stream on the reconnect: a frame of the wrong size and an empty request are counted, not fatal.
+        var (responses, status) = await EndToEndServer.RunClipAsync(channel, clip, ClipStream.Open(clip, "gate", PruningPolicy.None, ClipStream.Standing(clip)),
+            w => w == 2 ? [new StreamRequest { Video = new VideoFrame { PtsUs = 2_900_000, Data = ByteString.CopyFrom(new byte[7]) } }, new StreamRequest()] : []);
+        Assert.Equal(StatusCode.OK, status.StatusCode);
+        Assert.Contains(responses, r => r.Warning?.Code == WarningCode.PayloadSizeMismatch);
+        Assert.Contains(responses, r => r.Warning?.Code == WarningCode.UnknownMessage);
+        var answers = EndToEndServer.FirstAnswers(responses);
+        Assert.All(clip.Questions, q => Assert.Equal(q.ModelAnswer, answers[q.Id].Text));
+    }
+
+    private static async Task WaitForAsync(GrpcChannel channel, string streamId, Func<StreamStats, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + EndToEndServer.Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            var info = await channel.AsyncUnaryCall(LiveAnalyticsService.GetStreamMethod, new CallOptions(), new GetStreamRequest { StreamId = streamId });
+            if (condition(info.Stream.Stats)) return;
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"stream {streamId} never reached the expected state");
+    }
+}
