@@ -60,10 +60,11 @@ public sealed class MediaSender
 
             if (_pacing == MediaPacing.RealTime)
             {
-                var due = TimeSpan.FromMicroseconds(mediaTimeUs) - clock.Elapsed;
-                if (due > TimeSpan.Zero)
+                // Task.Delay counts whole milliseconds (truncating) and may wake a little early: round up and re-check.
+                TimeSpan due;
+                while ((due = TimeSpan.FromMicroseconds(mediaTimeUs) - clock.Elapsed) > TimeSpan.Zero)
                 {
-                    await Task.Delay(due, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(due.TotalMilliseconds)), cancellationToken).ConfigureAwait(false);
                 }
             }
 

@@ -45,21 +45,29 @@ public sealed class LiveAnalyticsClientTests
         Assert.Equal(StatusCode.OK, session.TryGetStatus()?.StatusCode);
     }
 
-    [Fact]
-    public async Task A_question_on_the_stream_is_answered_or_fails_precisely_while_no_model_is_loaded()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_question_on_the_stream_is_answered_or_fails_precisely_while_no_model_is_loaded(bool model)
     {
-        await using var server = await LoopbackServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync(model);
         using var client = server.CreateClient();
         using var source = MediaSource.Open(TestClips.Clip);
         await using var session = await client.OpenStreamAsync(OpenFor("asked", source.Info), Patience);
         await new MediaSender(session, MediaPacing.AsFastAsPossible).SendAsync(source);
         await session.AskAsync(new Question { QuestionId = "color", Text = "What is on the screen?" });
+        await session.CompleteAsync();
 
-        if (session.Accepted.ModelLoaded)
+        Assert.Equal(model, session.Accepted.ModelLoaded);
+        if (model)
         {
-            var answer = (await ReadAllAsync(session)).Single(r => r.Answer?.QuestionId == "color").Answer;
+            var responses = await ReadAllAsync(session);
+            var answer = responses.Single(r => r.Answer?.QuestionId == "color").Answer;
             Assert.NotEmpty(answer.Text);
+            Assert.False(answer.Standing);
             Assert.True(answer.Span.EndPtsUs > answer.Span.StartPtsUs);
+            Assert.True(answer.TokenCount > 0);
+            Assert.Equal(1UL, responses[^1].Stats.QuestionsReceived);
         }
         else
         {
@@ -69,15 +77,18 @@ public sealed class LiveAnalyticsClientTests
         }
     }
 
-    [Fact]
-    public async Task Ask_by_stream_id_streams_an_answer_or_fails_precisely_and_names_bad_input()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Ask_by_stream_id_streams_an_answer_or_fails_precisely_and_names_bad_input(bool model)
     {
-        await using var server = await LoopbackServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync(model);
         using var client = server.CreateClient();
         await using var session = await client.OpenStreamAsync(new StreamOpen { StreamId = "door", Video = H264Track() }, Patience);
 
         var question = new Question { Text = "Is anyone at the door?" };
-        if (session.Accepted.ModelLoaded)
+        Assert.Equal(model, session.Accepted.ModelLoaded);
+        if (model)
         {
             var chunks = await client.AskAsync("door", question).ToListAsync();
             Assert.True(chunks[^1].Done);
@@ -153,27 +164,40 @@ public sealed class LiveAnalyticsClientTests
         Assert.Equal(StatusCode.NotFound, gone.StatusCode);
     }
 
-    [Fact]
-    public async Task Standing_questions_from_the_open_are_registered_and_warned_about_or_answered()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Standing_questions_are_registered_and_warned_about_or_answered_over_the_media(bool model)
     {
-        await using var server = await LoopbackServer.StartAsync();
+        await using var server = await LoopbackServer.StartAsync(model);
         using var client = server.CreateClient();
-        var open = new StreamOpen { StreamId = "standing", Video = H264Track() };
+        using var source = MediaSource.Open(TestClips.Clip);
+        var open = OpenFor("standing", source.Info);
         open.StandingQuestions.Add(new StandingQuestion { QuestionId = "q1", Text = "Is anyone there?", IntervalMs = 1000 });
         await using var session = await client.OpenStreamAsync(open, Patience);
         await session.AddStandingQuestionAsync(new StandingQuestion { QuestionId = "q2", Text = "Any sound?", IntervalMs = 500 });
         await session.CancelStandingQuestionAsync("never-added");
+        var sender = new MediaSender(session, MediaPacing.AsFastAsPossible);
+        await sender.SendAsync(source);
         await session.CompleteAsync();
         var responses = await ReadAllAsync(session);
 
         var warnings = responses.Where(r => r.Warning is not null).Select(r => r.Warning).ToList();
         Assert.Contains(warnings, w => w.Code == WarningCode.UnknownQuestion && w.Message.Contains("never-added", StringComparison.Ordinal));
-        if (!session.Accepted.ModelLoaded)
+        Assert.Equal(2U, responses[^1].Stats.StandingQuestions);
+        var answers = responses.Where(r => r.Answer is not null).Select(r => r.Answer).ToList();
+        if (model)
         {
+            Assert.Contains(answers, a => a.QuestionId == "q1");
+            Assert.All(answers, a => Assert.True(a.Standing));
+            Assert.All(answers, a => Assert.InRange(a.Span.EndPtsUs, 1, sender.LastMediaTimeMicroseconds + 1_000_000));
+            Assert.Equal((ulong)answers.Count, responses[^1].Stats.AnswersSent);
+        }
+        else
+        {
+            Assert.Empty(answers);
             Assert.Equal(2, warnings.Count(w => w.Code == WarningCode.NoModelLoaded));
         }
-
-        Assert.Equal(2U, responses[^1].Stats.StandingQuestions);
     }
 
     [Fact]

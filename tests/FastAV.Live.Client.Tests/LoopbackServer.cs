@@ -38,9 +38,18 @@ public sealed class LoopbackServer : IAsyncDisposable
         }
     }
 
-    /// <param name="settings">Extra configuration as command-line pairs, e.g. "--LiveAnalytics:StatsInterval", "00:00:00".</param>
-    public static async Task<LoopbackServer> StartAsync(params string[] settings)
+    /// <summary>An ingest-only server (Inference:Model = none): questions get FAILED_PRECONDITION "no model loaded".</summary>
+    /// <param name="settings">Extra configuration as command-line pairs, e.g. "--LiveAnalytics:StatsInterval", "01:00:00".</param>
+    public static Task<LoopbackServer> StartAsync(params string[] settings) => StartAsync(model: false, settings);
+
+    /// <summary>A server with the embedded models/fastav-tiny loaded (<paramref name="model"/>) or ingest only.</summary>
+    public static async Task<LoopbackServer> StartAsync(bool model, params string[] settings)
     {
+        if (!model)
+        {
+            settings = ["--Inference:Model", "none", .. settings];
+        }
+
         var authorizations = new List<string>();
         var app = ServerHost.Build(
             ["--urls", "http://127.0.0.1:0", .. settings],
