@@ -50,7 +50,8 @@ public sealed class CliArguments
         """
         usage: fastav-cli <verb> [flags]
           stream SOURCE [--standing "question" [--every 5s]]... [--question "question"]... [--stream-id ID] [--realtime] [--max-duration 10s]
-                 SOURCE is a file, a URL (rtsp://, http://, ...) or a device path libavformat can open
+                 SOURCE is a file or a URL (rtsp://, http://, ...) libavformat can open, or - for standard input
+                 (a capture device: ffmpeg -f v4l2 -i /dev/video0 -c:v libx264 -f mpegts - | fastav-cli stream -)
           ask --stream-id ID "question" [--max-tokens N]
           ls [--prefix P] [--page-size N]
           get --stream-id ID

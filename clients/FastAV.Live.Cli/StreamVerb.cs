@@ -95,7 +95,9 @@ public sealed class StreamVerb(LiveAnalyticsClient client, CliArguments argument
     {
         try
         {
-            return MediaSource.Open(location);
+            // "-" is standard input (libavformat's pipe:0): how capture devices come in today, e.g.
+            // ffmpeg -f v4l2 -i /dev/video0 -c:v libx264 -f mpegts - | fastav-cli stream -
+            return MediaSource.Open(location == "-" ? "pipe:0" : location);
         }
         catch (MediaException ex)
         {
@@ -106,6 +108,11 @@ public sealed class StreamVerb(LiveAnalyticsClient client, CliArguments argument
     /// <summary>The source as a label value: the file name or the URL without credentials, at most 256 characters.</summary>
     private static string Label(string location)
     {
+        if (location is "-" or "pipe:0")
+        {
+            return "stdin";
+        }
+
         var text = Uri.TryCreate(location, UriKind.Absolute, out var uri) && !uri.IsFile
             ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.Unescaped)
             : Path.GetFileName(location);

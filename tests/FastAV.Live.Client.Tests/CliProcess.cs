@@ -7,7 +7,10 @@ public static class CliProcess
 {
     public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "fastav-cli.dll");
 
-    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
+    public static Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args) => RunWithInputAsync(null, args);
+
+    /// <summary>Runs with <paramref name="stdinFile"/> (when given) as standard input.</summary>
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunWithInputAsync(string? stdinFile, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -26,9 +29,15 @@ public static class CliProcess
         start.Environment.Remove("FASTAV_SERVER");
         start.Environment.Remove("FASTAV_TOKEN");
         using var process = Process.Start(start)!;
-        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (stdinFile is not null)
+        {
+            await using var input = File.OpenRead(stdinFile);
+            await input.CopyToAsync(process.StandardInput.BaseStream);
+        }
+
+        process.StandardInput.Close();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
         {

@@ -29,6 +29,20 @@ public sealed class CliProcessTests
         Assert.All(lines, l => Assert.Matches("^(accepted|answer|stats|warning) ", l));
     }
 
+    [Fact]
+    public async Task Stream_from_standard_input_rebases_the_transport_stream_clock_to_zero()
+    {
+        await using var server = await LoopbackServer.StartAsync();
+        var (exit, stdout, stderr) = await CliProcess.RunWithInputAsync(TestClips.TransportStream, "stream", "-", "--server", server.Url, "--plain");
+
+        Assert.True(exit == 0, stderr);
+        var final = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        Assert.Equal(TestClips.VideoFrames.ToString(System.Globalization.CultureInfo.InvariantCulture), CliProcess.Field(final, "video_accepted"));
+        Assert.Equal("0", CliProcess.Field(final, "video_rejected"));
+        // TS timestamps start near 1.4 s; the stream's media time starts at 0, so it spans about the clip's 2 s.
+        Assert.InRange(double.Parse(CliProcess.Field(final, "media_ms"), System.Globalization.CultureInfo.InvariantCulture), 1900, 2100);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -12,6 +12,11 @@ public static class TestClips
         "-f lavfi -i testsrc2=size=160x120:rate=10 -f lavfi -i sine=frequency=440:sample_rate=16000 -t 2 "
         + "-c:v libx264 -bf 0 -g 10 -pix_fmt yuv420p -c:a aac -ac 1 -ar 16000"));
 
+    private static readonly Lazy<string> Ts = new(() => Make(
+        "clip.ts",
+        "-f lavfi -i testsrc2=size=160x120:rate=10 -f lavfi -i sine=frequency=440:sample_rate=16000 -t 2 "
+        + "-c:v libx264 -bf 0 -g 10 -pix_fmt yuv420p -c:a aac -ac 1 -ar 16000 -f mpegts"));
+
     private static readonly Lazy<string> Directory = new(() =>
     {
         var dir = Path.Combine(Path.GetTempPath(), "fastav-client-tests-" + Environment.ProcessId);
@@ -21,6 +26,9 @@ public static class TestClips
 
     /// <summary>The H.264 + AAC clip.</summary>
     public static string Clip => Mp4.Value;
+
+    /// <summary>The same content as MPEG-TS (its clock starts at 1.4 s), as a capture pipeline would send it.</summary>
+    public static string TransportStream => Ts.Value;
 
     public static string TempPath(string name) => Path.Combine(Directory.Value, name);
 
