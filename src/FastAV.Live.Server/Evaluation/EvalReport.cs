@@ -55,7 +55,8 @@ public static class EvalReport
 
         var root = (JsonObject)about.DeepClone();
         root["rows"] = array;
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        // Relaxed escaping keeps quotes and apostrophes readable in a committed file (it is never embedded in HTML).
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
     public static string Markdown(string name, IReadOnlyList<EvalRow> rows, JsonObject about)
@@ -65,7 +66,8 @@ public static class EvalReport
         sb.Append(CultureInfo.InvariantCulture, $"# eval-{name}\n\n");
         foreach (var (key, value) in about)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"- {key}: {value?.ToJsonString().Trim('"')}\n");
+            var text = value is JsonValue v && v.TryGetValue<string>(out var str) ? str : value?.ToJsonString() ?? "null";
+            sb.Append(CultureInfo.InvariantCulture, $"- {key}: {text}\n");
         }
 
         sb.Append("\nAccuracy is exact match of the greedy answer; FLOPs ratio is decoder MACs of all window and question work over the unpruned run's (same run); KV bytes per stream after its last window; latency per question (prefill over the cache + decode) and per window prefill, wall-clock ms on this machine.\n\n");

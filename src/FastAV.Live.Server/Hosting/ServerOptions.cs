@@ -22,15 +22,6 @@ public sealed class ServerOptions
     /// <summary>How long in-flight calls may run after the listeners close before they are aborted.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// The model folder (fastav.json, config.json, *.safetensors, tokenizer.json); null = models/fastav-tiny next to the
-    /// executable or above it / the working directory (see <see cref="Inference.ModelDirectory"/>).
-    /// </summary>
-    public string? ModelDirectory { get; set; }
-
-    /// <summary>The model folder this configuration names or finds, absolute.</summary>
-    public string ResolveModelDirectory() => Inference.ModelDirectory.Resolve(ModelDirectory);
-
     /// <summary>Throws with a message naming the bad setting.</summary>
     public void Validate()
     {
@@ -48,11 +39,6 @@ public sealed class ServerOptions
         if (CertificatePath is not null && !File.Exists(CertificatePath))
         {
             throw new InvalidOperationException($"Server:CertificatePath '{CertificatePath}' does not exist.");
-        }
-
-        if (ModelDirectory is { Length: > 0 } model && !File.Exists(Path.Combine(model, "fastav.json")))
-        {
-            throw new InvalidOperationException($"Server:ModelDirectory '{model}' has no fastav.json.");
         }
 
         if (DrainDelay < TimeSpan.Zero || ShutdownTimeout < TimeSpan.Zero)

@@ -21,6 +21,8 @@ public sealed partial class EngineLoop
 
             var cache = _engine.Stream(streamId).Cache;
             stream.CountPrefill(cache.TotalBytes, TokenCount(cache));
+            stream.WindowFlops += result.Flops.Flops;
+            stream.WindowFlopsUnpruned += result.Flops.BaselineFlops;
         }
 
         foreach (var w in step.Batch.WindowPrefills) _windowInputs.Remove(w.Window);
@@ -88,6 +90,8 @@ public sealed partial class EngineLoop
             InputTokens = (uint)Math.Max(0, q.TokensPerLayer.Count > 0 ? q.TokensPerLayer[0] : 0),
             KvBytes = (ulong)cache.TotalBytes,
             KvTokens = (ulong)TokenCount(cache),
+            StreamFlops = stream.WindowFlops,
+            StreamFlopsUnpruned = stream.WindowFlopsUnpruned,
         };
         for (var l = 0; l < cache.LayerCount; l++) report.TokensKeptPerLayer.Add((uint)cache.Layer(l).Count);
         return report;

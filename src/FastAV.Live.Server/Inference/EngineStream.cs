@@ -71,6 +71,11 @@ public sealed class EngineStream
 
     internal long DroppedSeen { get; set; }
 
+    /// <summary>FLOPs of every window prefilled so far, pruned and as unpruned.</summary>
+    internal double WindowFlops { get; set; }
+
+    internal double WindowFlopsUnpruned { get; set; }
+
     /// <summary>Queues a complete window; returns how many older queued windows were dropped to make room.</summary>
     public int PostWindow(WindowInput window)
     {

@@ -5,15 +5,12 @@ namespace FastAV.Live.Server.Inference;
 
 /// <summary>
 /// The model this server answers with, loaded once at start-up, and the engine loop that runs it. Without a model
-/// (Inference:Model = "none", or the embedded model is absent) the server runs ingest only and questions get
+/// (Inference:Model = "none", or the embedded model is absent; <see cref="ModelDirectory"/> says where it is looked for) the server runs ingest only and questions get
 /// FAILED_PRECONDITION. A model that is configured but does not load stops start-up with the loader's message.
 /// </summary>
 public sealed partial class ModelHost : IDisposable
 {
     public const string None = "none";
-
-    /// <summary>Where the embedded default model lives, relative to the application or the repository root.</summary>
-    public const string EmbeddedModel = "models/fastav-tiny";
 
     public ModelHost(IOptions<InferenceOptions> options, TimeProvider time, ILogger<ModelHost> logger)
     {
@@ -22,7 +19,7 @@ public sealed partial class ModelHost : IDisposable
         var directory = Resolve(Options.Model);
         if (directory is null)
         {
-            LogIngestOnly(logger, Options.Model.Length == 0 ? $"the embedded {EmbeddedModel} was not found next to the application or in a parent folder" : "Inference:Model is \"none\"");
+            LogIngestOnly(logger, Options.Model.Length == 0 ? $"the embedded {ModelDirectory.DefaultRelative} was not found next to the application or above it" : "Inference:Model is \"none\"");
             return;
         }
 
@@ -54,25 +51,20 @@ public sealed partial class ModelHost : IDisposable
     /// <summary>The loaded model's name; empty without one.</summary>
     public string Name { get; } = "";
 
-    /// <summary>The model directory to load, or null for none: an explicit path must exist; "" finds the embedded model.</summary>
+    /// <summary>The model directory to load, or null for none: a configured folder must hold a model; "" finds the embedded one.</summary>
     public static string? Resolve(string configured)
     {
         ArgumentNullException.ThrowIfNull(configured);
         if (string.Equals(configured, None, StringComparison.OrdinalIgnoreCase)) return null;
-        if (configured.Length > 0)
+        if (configured.Length > 0) return ModelDirectory.Resolve(configured);
+        try
         {
-            return Directory.Exists(configured)
-                ? Path.GetFullPath(configured)
-                : throw new DirectoryNotFoundException($"Inference:Model: no model directory at {Path.GetFullPath(configured)}");
+            return ModelDirectory.Resolve();
         }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        catch (InvalidOperationException)
         {
-            var candidate = Path.Combine(dir.FullName, EmbeddedModel);
-            if (File.Exists(Path.Combine(candidate, "fastav.json"))) return candidate;
+            return null;
         }
-
-        return null;
     }
 
     public void Dispose()

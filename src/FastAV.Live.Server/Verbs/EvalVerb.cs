@@ -9,7 +9,7 @@ using FastAV.Live.Server.Inference;
 namespace FastAV.Live.Server.Verbs;
 
 /// <summary>
-/// <c>fastav eval [--model DIR] (--set DIR | [--seed N] --count N) [--out DIR] [--name NAME] [--python PATH]</c>: accuracy
+/// <c>fastav eval [--model DIR] (--set DIR | [--seed N] --count N) [--out DIR] [--name NAME] [--note TEXT] [--python PATH]</c>: accuracy
 /// of every pruning setting (<see cref="PruningSweep"/>) on a held-out set, written as eval-NAME.json / .md / .svg under
 /// --out (default benchmarks/results). Without --set, training/export_set.py (found above the executable or the working
 /// directory) writes the set of --seed (default 1001, the held-out seed) and --count streams into a temporary folder.
@@ -17,12 +17,12 @@ namespace FastAV.Live.Server.Verbs;
 /// </summary>
 public static class EvalVerb
 {
-    public const string Usage = "usage: fastav eval [--model DIR] (--set DIR | [--seed N] --count N) [--out DIR] [--name NAME] [--python PATH]";
+    public const string Usage = "usage: fastav eval [--model DIR] (--set DIR | [--seed N] --count N) [--out DIR] [--name NAME] [--note TEXT] [--python PATH]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
-        string? model = null, set = null, name = null, python = "/usr/bin/python3";
+        string? model = null, set = null, name = null, note = null, python = "/usr/bin/python3";
         var outDir = Path.Combine("benchmarks", "results");
         int? seed = null, count = null;
         for (var i = 0; i < args.Length; i++)
@@ -35,6 +35,7 @@ public static class EvalVerb
                 case "--out" when value is not null: outDir = value; i++; break;
                 case "--name" when value is not null: name = value; i++; break;
                 case "--python" when value is not null: python = value; i++; break;
+                case "--note" when value is not null: note = value; i++; break;
                 case "--seed" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var s): seed = s; i++; break;
                 case "--count" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c is >= 1 and <= 100_000: count = c; i++; break;
                 default:
@@ -78,7 +79,7 @@ public static class EvalVerb
             var about = new JsonObject
             {
                 ["model"] = av.Manifest.Name ?? Path.GetFileName(modelDir),
-                ["model_directory"] = modelDir,
+                ["model_directory"] = Shown(modelDir),
                 ["weights_sha256"] = WeightsHash(modelDir),
                 ["set_seed"] = heldOut.Seed,
                 ["streams"] = heldOut.StreamCount,
@@ -88,6 +89,11 @@ public static class EvalVerb
                 ["processors"] = Environment.ProcessorCount,
                 ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
             };
+            if (note is not null)
+            {
+                about["note"] = note;
+            }
+
             foreach (var path in EvalReport.Write(outDir, name ?? av.Manifest.Name ?? "model", rows, about))
             {
                 await stdout.WriteLineAsync($"wrote {path}");
@@ -150,6 +156,13 @@ public static class EvalVerb
         }
 
         throw new FileNotFoundException("training/export_set.py was not found above the working directory or the executable; pass --set DIR");
+    }
+
+    // A committed result should not carry this machine's absolute paths: relative to the working directory when inside it.
+    private static string Shown(string path)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
     }
 
     // Names the weights a result was measured with (the committed model changes when it is retrained).

@@ -1,4 +1,3 @@
-using FastAV.Live.Server.Hosting;
 using FastAV.Live.Server.Inference;
 using FastAV.Live.Server.Tests.Inference;
 
@@ -9,7 +8,7 @@ public sealed class ModelDirectoryTests
     [Fact]
     public void DefaultIsFastAvTinyNextToTheExecutable()
     {
-        var resolved = new ServerOptions().ResolveModelDirectory();
+        var resolved = ModelHost.Resolve("")!;
         Assert.Equal(Path.Combine(AppContext.BaseDirectory, "models", "fastav-tiny"), resolved);
         Assert.True(File.Exists(Path.Combine(resolved, "model.safetensors")));
 
@@ -23,13 +22,12 @@ public sealed class ModelDirectoryTests
     [Fact]
     public void AConfiguredDirectoryWinsAndMustHoldAModel()
     {
-        Assert.Equal(TinyModel.Directory, new ServerOptions { ModelDirectory = TinyModel.Directory }.ResolveModelDirectory());
+        Assert.Equal(TinyModel.Directory, ModelHost.Resolve(TinyModel.Directory));
+        Assert.Null(ModelHost.Resolve("none"));
         var empty = Directory.CreateTempSubdirectory("fastav-no-model-").FullName;
         try
         {
-            var options = new ServerOptions { ModelDirectory = empty };
-            Assert.Contains("has no fastav.json", Assert.Throws<InvalidOperationException>(options.Validate).Message);
-            Assert.Contains("has no fastav.json", Assert.Throws<InvalidOperationException>(() => options.ResolveModelDirectory()).Message);
+            Assert.Contains("has no fastav.json", Assert.Throws<InvalidOperationException>(() => ModelHost.Resolve(empty)).Message);
         }
         finally
         {
