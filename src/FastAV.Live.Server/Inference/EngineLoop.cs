@@ -105,7 +105,8 @@ public sealed partial class EngineLoop : IDisposable
 
     internal void Wake()
     {
-        if (_wake.CurrentCount == 0)
+        // Stream readers may still post while the host shuts down: after Dispose there is nothing to wake.
+        if (Volatile.Read(ref _disposed) == 0 && _wake.CurrentCount == 0)
         {
             _wake.Release();
         }
@@ -118,7 +119,7 @@ public sealed partial class EngineLoop : IDisposable
         Wake();
         _thread.Join();
         _stop.Dispose();
-        _wake.Dispose();
+        // _wake is not disposed: a reader racing shutdown may still touch it (it holds no wait handle).
     }
 
     private void Run()
