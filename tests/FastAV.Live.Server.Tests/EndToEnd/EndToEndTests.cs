@@ -231,33 +231,43 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         {
             Open = ClipStream.Open(clip, "deaf", PruningPolicy.Fastav, [new StandingQuestion { QuestionId = "count", Text = clip.Questions[0].Text, IntervalMs = 500, MaxTokens = 4 }]),
         });
-        for (var i = 0; i < 400; i++) await call.RequestStream.WriteAsync(new StreamRequest()); // each draws a warning and a stats response
-        for (var t = 0; t < 30; t++)
+        // Empty requests each draw a warning and a stats response, so the responses outgrow the window whatever the
+        // timing; windows keep coming with a standing question every half second, until answers start being dropped.
+        var sent = 1L;
+        for (var t = 0; t < 300; t++)
         {
+            for (var i = 0; i < 40; i++, sent++) await call.RequestStream.WriteAsync(new StreamRequest());
             foreach (var r in ClipStream.Window(clip, t % clip.Windows))
             {
                 if (r.Video is { } v) v.PtsUs += (t - (t % clip.Windows)) * 1_000_000L;
                 if (r.Audio is { } a) a.PtsUs += (t - (t % clip.Windows)) * 1_000_000L;
                 await call.RequestStream.WriteAsync(r);
+                sent++;
+            }
+
+            if (t % 5 == 4 && (await console.AsyncUnaryCall(LiveAnalyticsService.GetStreamMethod, new CallOptions(), new GetStreamRequest { StreamId = "deaf" })).Stream.Stats.AnswersDropped > 0)
+            {
+                break;
             }
         }
 
-        // The server kept reading every request (1 open + 400 + 30 windows × 3) and answering; the answers it could
-        // not queue are counted.
-        await WaitForAsync(console, "deaf", s => s.AnswersDropped > 0 && s.WindowsPrefilled >= 20 && s.RequestsReceived == 491);
+        // The server kept reading every request and answering; the answers it could not queue are counted.
+        await WaitForAsync(console, "deaf", s => s.AnswersDropped > 0 && s.RequestsReceived == (ulong)sent && s.WindowsPrefilled > 0);
         await cts.CancelAsync();
     }
 
     private static async Task WaitForAsync(GrpcChannel channel, string streamId, Func<StreamStats, bool> condition)
     {
         var deadline = DateTime.UtcNow + EndToEndServer.Patience;
+        StreamStats? last = null;
         while (DateTime.UtcNow < deadline)
         {
             var info = await channel.AsyncUnaryCall(LiveAnalyticsService.GetStreamMethod, new CallOptions(), new GetStreamRequest { StreamId = streamId });
-            if (condition(info.Stream.Stats)) return;
+            last = info.Stream.Stats;
+            if (condition(last)) return;
             await Task.Delay(20);
         }
 
-        throw new TimeoutException($"stream {streamId} never reached the expected state");
+        throw new TimeoutException($"stream {streamId} never reached the expected state; last stats: {last}");
     }
 }

@@ -91,7 +91,7 @@ public sealed class ServerHostTests
     public async Task While_draining_questions_are_still_answered_then_streams_end_unavailable_with_a_retry_hint()
     {
         var clip = (await EndToEnd.TinyClips.GetAsync())[0];
-        await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Server:DrainDelay", "00:00:03"]);
+        await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Server:DrainDelay", "00:00:06"]);
         await app.StartAsync();
         using var channel = GrpcChannel.ForAddress(AddressOf(app));
         using var call = channel.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(60)));
@@ -101,7 +101,7 @@ public sealed class ServerHostTests
         Assert.True(call.ResponseStream.Current.Accepted.ModelLoaded);
 
         var stopping = Task.Run(() => app.StopAsync());
-        for (var i = 0; i < 100 && (await channel.AsyncUnaryCall(Check, default, new HealthCheckRequest())).Status != ServingStatus.NotServing; i++) await Task.Delay(20);
+        for (var i = 0; i < 250 && (await channel.AsyncUnaryCall(Check, default, new HealthCheckRequest())).Status != ServingStatus.NotServing; i++) await Task.Delay(20);
         Assert.Equal(ServingStatus.NotServing, (await channel.AsyncUnaryCall(Check, default, new HealthCheckRequest())).Status);
 
         // Draining: the stream is still served, and a question asked now is answered.
