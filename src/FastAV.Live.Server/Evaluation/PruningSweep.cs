@@ -4,8 +4,8 @@ namespace FastAV.Live.Server.Evaluation;
 
 /// <summary>
 /// The settings `fastav eval` measures, for windows of <c>media</c> prunable tokens (FASTAV.md's policies and the
-/// paper's ablations): unpruned; FastAV's default (keep the first 37.5 % of media tokens at K = L/2, then drop 20 % per
-/// layer after K); global selection random vs low-attentive vs keep-first at equal kept counts; fine-pruning P from 0
+/// paper's ablations): unpruned; FastAV as a live stream gets it by default (keep the first N media tokens at K = L/2 —
+/// the model's calibrated N, else 75 % — then drop 20 % per layer after K) and at the paper's 37.5 %; global selection random vs low-attentive vs keep-first at equal kept counts; fine-pruning P from 0
 /// to 50 %; FastV, DART, DivPrune and METok with their own knobs scaled to the same kept share.
 /// Not measured: FasterVLM (needs the vision encoder's [CLS] attention, which a SigLIP tower has no [CLS] for),
 /// TransPrune (the runner does not accumulate transition scores) and LazyLLM (per-step pruning is not in the runner).
@@ -23,15 +23,20 @@ public static class PruningSweep
         "lazyllm: per-generation-step pruning is not part of ModelRunner",
     ];
 
-    public static IReadOnlyList<PruningSetting> For(int media, int frames)
+    /// <param name="liveKeep">What a live FastAV stream keeps at K by default (StreamPlanner.DefaultFastAvKeep); the paper's share when null.</param>
+    public static IReadOnlyList<PruningSetting> For(int media, int frames, int? liveKeep = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(media, 1);
         var keep = Math.Max(1, (int)Math.Round(DefaultKeepShare * media, MidpointRounding.AwayFromZero));
         var settings = new List<PruningSetting>
         {
             new() { Policy = "none", Setting = "unpruned" },
-            FastAv(keep, DefaultFineDrop, media, "fastav"),
+            FastAv(Math.Clamp(liveKeep ?? keep, 1, media), DefaultFineDrop, media, "fastav"),
         };
+        if (liveKeep is { } live && live != keep)
+        {
+            settings.Add(FastAv(keep, DefaultFineDrop, media, "fastav-paper-share"));
+        }
 
         // Global selection at K alone, equal kept counts: the paper's random vs low-attentive vs FastAV ablation.
         foreach (var k in new[] { Math.Max(1, media / 4), keep, Math.Min(media, (int)Math.Round(0.625 * media)) }.Distinct())

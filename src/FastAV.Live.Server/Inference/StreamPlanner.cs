@@ -102,6 +102,17 @@ public static class StreamPlanner
         return model.Manifest.Name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(model.Directory));
     }
 
+    /// <summary>Share of a window's media tokens FastAV keeps at K when neither the stream nor the model (calibration) says.</summary>
+    public const double DefaultKeepShare = 0.75;
+
+    /// <summary>What a FastAV stream that sets nothing keeps at K: the model's calibrated N, else <see cref="DefaultKeepShare"/>.</summary>
+    public static int DefaultFastAvKeep(AvModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var media = model.Prompt.VideoTokens + model.Prompt.AudioTokens;
+        return model.Manifest.Calibration is { } c ? Math.Min(c.KeepFirstMediaTokens, media) : Math.Max(1, (int)Math.Round(DefaultKeepShare * media));
+    }
+
     private static Status Runner(AvModel model, Contract.PruningConfig p, int mediaTokens, out ModelRunner? runner)
     {
         runner = null;
@@ -110,10 +121,10 @@ public static class StreamPlanner
         // --write-model) when it has one: N first media tokens, at the calibrated layer unless global_layer names one.
         var calibrated = p.Policy == Contract.PruningPolicy.Fastav && p.KeepFirstTokens == 0 && p.KeepRatio == 0 ? model.Manifest.Calibration : null;
         int? layer = p.GlobalLayer != 0 ? (int)p.GlobalLayer : calibrated?.GlobalLayer;
-        var keep = p.KeepRatio > 0 ? p.KeepRatio : 0.75;
+        var keep = p.KeepRatio > 0 ? p.KeepRatio : DefaultKeepShare;
         var kept = p.KeepFirstTokens > 0 ? (int)Math.Min(p.KeepFirstTokens, (uint)mediaTokens)
-            : calibrated is not null ? Math.Min(calibrated.KeepFirstMediaTokens, mediaTokens)
-            : Math.Max(1, (int)Math.Round(keep * mediaTokens));
+            : p.KeepRatio > 0 ? Math.Max(1, (int)Math.Round(keep * mediaTokens))
+            : DefaultFastAvKeep(model);
         var fine = p.FineDropRatio > 0 ? new FinePruner(new FinePrunerOptions { DropRatio = p.FineDropRatio }) : null;
         var seed = unchecked((int)p.Seed);
         var options = new ModelRunnerOptions { GlobalLayer = layer };

@@ -73,7 +73,7 @@ public static class EvalVerb
 
             var heldOut = HeldOutSet.Load(set);
             using var av = AvModel.Load(modelDir);
-            var settings = PruningSweep.For(av.Prompt.VideoTokens + av.Prompt.AudioTokens, av.FramesPerWindow);
+            var settings = PruningSweep.For(av.Prompt.VideoTokens + av.Prompt.AudioTokens, av.FramesPerWindow, Inference.StreamPlanner.DefaultFastAvKeep(av));
             var clock = Stopwatch.StartNew();
             var rows = new AccuracyEvaluation(av).Run(heldOut, settings, stdout);
             var about = new JsonObject
