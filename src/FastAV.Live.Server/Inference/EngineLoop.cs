@@ -52,11 +52,6 @@ public sealed partial class EngineLoop : IDisposable
 
     public AvModel Model { get; }
 
-    /// <summary>Streams registered on the engine (engine-thread view; for diagnostics).</summary>
-    public int StreamCount => Volatile.Read(ref _streamCount);
-
-    private int _streamCount;
-
     /// <summary>Registers a stream: its cache is created and its prompt prefilled on the engine thread.</summary>
     public EngineStream Open(string streamId, StreamPlan plan, IStreamSink sink, IEnumerable<Contract.StandingQuestion> standing)
     {
@@ -116,7 +111,7 @@ public sealed partial class EngineLoop : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stop.Cancel();
-        Wake();
+        _wake.Release();
         _thread.Join();
         _stop.Dispose();
         // _wake is not disposed: a reader racing shutdown may still touch it (it holds no wait handle).
@@ -184,7 +179,6 @@ public sealed partial class EngineLoop : IDisposable
 
         stream.Registered = true;
         _streams.Add(stream.Id, stream);
-        _streamCount = _streams.Count;
         foreach (var q in standing) AddStanding(stream, q);
     }
 
@@ -211,7 +205,6 @@ public sealed partial class EngineLoop : IDisposable
         stream.SignalIfIdle(engineBusy: false);
         foreach (var q in stream.DrainQuestions()) q.Sink.Failed(EngineStatuses.StreamEnded(stream.Id));
         if (!_streams.Remove(stream.Id, out var registered) || registered != stream) return;
-        _streamCount = _streams.Count;
         _engine.RemoveStream(stream.Id);
         foreach (var q in stream.Questions.Values) q.Sink.Failed(EngineStatuses.StreamEnded(stream.Id));
         stream.Questions.Clear();
