@@ -83,6 +83,30 @@ public sealed class EndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Only_on_change_suppresses_repeats_and_a_cancelled_standing_question_stops()
+    {
+        var clip = (await TinyClips.GetAsync())[1];
+        await using var server = await EndToEndServer.StartAsync();
+        using var channel = server.CreateChannel();
+        StandingQuestion[] standing =
+        [
+            new() { QuestionId = "changes", Text = "how many objects are there?", IntervalMs = 500, MaxTokens = 4, OnlyOnChange = true },
+            new() { QuestionId = "every", Text = "how many objects are there?", IntervalMs = 500, MaxTokens = 4 },
+            new() { QuestionId = "stopped", Text = "was the last tone high or low?", IntervalMs = 1000, MaxTokens = 4 },
+        ];
+        var (responses, status) = await EndToEndServer.RunClipAsync(channel, clip, ClipStream.Open(clip, "doorbell", PruningPolicy.None, standing),
+            w => w == 2 ? [new StreamRequest { CancelStandingQuestion = new CancelStandingQuestion { QuestionId = "stopped" } }] : []);
+
+        Assert.Equal(StatusCode.OK, status.StatusCode);
+        var answers = responses.Where(r => r.Answer is not null).Select(r => r.Answer).ToList();
+        var every = answers.Where(a => a.QuestionId == "every").Select(a => a.Text).ToList();
+        var changes = answers.Where(a => a.QuestionId == "changes").Select(a => a.Text).ToList();
+        Assert.Equal(clip.Windows, every.Count); // due at every window end (0.5 s period, 1 s windows)
+        Assert.Equal(every.Where((t, i) => i == 0 || t != every[i - 1]), changes); // the same answers, repeats left out
+        Assert.All(answers.Where(a => a.QuestionId == "stopped"), a => Assert.True(a.Span.EndPtsUs <= 3_000_000)); // none after its cancel
+    }
+
+    [Fact]
     public async Task Eight_concurrent_pruned_streams_are_all_answered_and_each_answers_as_if_alone()
     {
         var clips = await TinyClips.GetAsync();
