@@ -18,8 +18,11 @@ internal static class ShortLongStream
 
     private static async Task<string> WriteAsync()
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"fastav-long-stream-{Environment.ProcessId}");
-        Directory.CreateDirectory(dir);
+        var dir = Directory.CreateTempSubdirectory("fastav-long-stream-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        };
         var script = Path.Combine(PythonProbe.RepoRoot, "training", "export_long_stream.py");
         await EvalVerb.RunTrainingScriptAsync("/usr/bin/python3", "export_long_stream.py", ["--scenes", $"{Scenes}", "--seed", $"{Seed}", "--out", dir]).ConfigureAwait(false);
         return File.Exists(script) ? dir : throw new FileNotFoundException(script);
