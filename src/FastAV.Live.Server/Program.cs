@@ -3,7 +3,6 @@ using FastAV.Live.Server.Hosting;
 // fastav [serve] [--model DIR|none] [--urls http://127.0.0.1:50051] [--Server:CertificatePath cert.pfx] [--Grpc:MaxReceiveMessageSize N] ...
 // fastav tokenize --tokenizer PATH [--decode]   (text lines on stdin → JSON arrays of token ids)
 // fastav eval [--model DIR] (--set DIR | [--seed N] --count N) [--out DIR] [--name NAME]   (accuracy vs FLOPs per pruning setting)
-// fastav eval --streaming [--model DIR] (--set DIR | [--seed N] (--minutes M | --scenes N)) [--budgets 1,2,4,8,max] ...   (accuracy vs KV budget per eviction policy)
 var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
 if (verb == "tokenize")
 {
