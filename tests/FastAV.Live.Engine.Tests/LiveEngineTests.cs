@@ -147,6 +147,39 @@ public sealed class LiveEngineTests : IDisposable
     }
 
     [Fact]
+    public void InfiniPotVSeesTheTemporalRedundancyOfRealFrames()
+    {
+        // Window 0: frame 1 repeats frame 0 in spatial cells 0 and 1 and changes in cells 2 and 3. Window 1's first
+        // frame repeats window 0's last frame exactly (a still scene), its second frame is new.
+        var runner = new ModelRunner(_tiny.Model);
+        using var kv = runner.CreateStream(CacheOptions with { Budget = new KvBudget { MaxTokens = 200 } }, new InfiniPotVEviction());
+        var session = new StreamSession("cam", Geometry);
+        session.SetPrompt(0);
+        long[] frame0 = [1, 2, 3, 4], frame1 = [1, 2, 30, 40], frame2 = [11, 12, 13, 14];
+        long[] audio = [5, 6, 7], separator = [8];
+        foreach (var frames in new[] { (frame0, frame1), (frame1, frame2) })
+        {
+            using var scope = new TensorScope();
+            var window = session.AddWindow(session.WindowCount);
+            runner.PrefillWindow(kv, _tiny.Model.Embed([.. frames.Item1, .. frames.Item2, .. audio, .. separator]), window);
+        }
+
+        var rows = kv.Cache.Layer(0).Rows.ToArray();
+        float R(long window, int offset) => rows.Single(r => r.Window == window && r.Position - rows.First(x => x.Window == window).Position == offset).Redundancy;
+        Assert.Equal(0f, R(0, 0)); // the stream's first frame has nothing before it
+        Assert.Equal(1f, R(0, 4), 5); // cell 0 of frame 1 repeats frame 0
+        Assert.Equal(1f, R(0, 5), 5);
+        Assert.True(R(0, 6) < 0.9f && R(0, 7) < 0.9f);
+        Assert.All(Enumerable.Range(0, 4), k => Assert.Equal(1f, R(1, k), 5)); // across windows: frame1 again
+        Assert.Equal(0f, R(0, 8)); // audio tokens carry none
+        var explicitCosine = Cosine(_tiny.Model.Embed([3]).ToArray<float>(), _tiny.Model.Embed([30]).ToArray<float>());
+        Assert.Equal(explicitCosine, R(0, 6), 5);
+    }
+
+    private static float Cosine(float[] a, float[] b) =>
+        (float)(a.Zip(b, (x, y) => (double)x * y).Sum() / Math.Sqrt(a.Sum(x => (double)x * x) * b.Sum(y => (double)y * y)));
+
+    [Fact]
     public void StandingQuestionsAreAskedWhenDueAndCanScoreTheWindows()
     {
         var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 100, MaxBacklogSeconds = 100 });

@@ -70,7 +70,6 @@ public sealed partial class AvModel
         var audioConfig = manifest.AudioEncoder is { } a ? WhisperEncoderConfig.Load(Require(Path.Combine(root, a), "config.json")) : null;
         var imageSize = visionConfig is null ? 0 : manifest.Image.Size ?? visionConfig.ImageSize;
         var prompt = PromptIds(root, manifest, tokenizer, hf, visionConfig, audioConfig, imageSize);
-
         var weights = new Dictionary<string, SafetensorsWeights>(StringComparer.Ordinal);
         VisionTower? vision = null;
         AudioTower? audio = null;
@@ -100,6 +99,20 @@ public sealed partial class AvModel
             if (audioConfig is not null)
             {
                 audio = new AudioTower(AudioTowerFor(root, manifest, audioConfig, hidden), WeightsIn(manifest.AudioEncoder!));
+            }
+
+            // Checked last, so a model whose towers do not fit is named for that first.
+            if (manifest.Calibration is { } calibration)
+            {
+                if (calibration.GlobalLayer >= decoderConfig.LayerCount)
+                {
+                    throw new InvalidDataException($"{root}: fastav.json calibration.global_layer {calibration.GlobalLayer} must be within 1..{decoderConfig.LayerCount - 1} (the decoder has {decoderConfig.LayerCount} layers)");
+                }
+
+                if (calibration.KeepFirstMediaTokens > prompt.VideoTokens + prompt.AudioTokens)
+                {
+                    throw new InvalidDataException($"{root}: fastav.json calibration.keep_first_media_tokens {calibration.KeepFirstMediaTokens} exceeds the {prompt.VideoTokens + prompt.AudioTokens} media tokens of a window");
+                }
             }
 
             return new AvModel(root, manifest, tokenizer, prompt, vision, audio, decoder, imageSize);

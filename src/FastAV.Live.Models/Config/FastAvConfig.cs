@@ -74,6 +74,9 @@ public sealed record FastAvConfig
 
     public required SpecialTokenNames SpecialTokens { get; init; }
 
+    /// <summary>The calibrated global keep rule (fastav calibrate --write-model); null when the model was not calibrated.</summary>
+    public KeepRuleCalibrationConfig? Calibration { get; init; }
+
     public static FastAvConfig Load(string path) =>
         ConfigJson.Load(Directory.Exists(path) ? Path.Combine(path, FileName) : path, Read);
 
@@ -107,6 +110,7 @@ public sealed record FastAvConfig
             AudioTokensPerSecond = audio is null ? json.OptionalDouble("audio_tokens_per_second") ?? 0 : json.PositiveDouble("audio_tokens_per_second"),
             Prompt = PromptTemplateConfig.Read(json.Object("prompt")),
             SpecialTokens = SpecialTokenNames.Read(json.Object("special_tokens")),
+            Calibration = KeepRuleCalibrationConfig.Read(json.Object("calibration")),
         };
 
         if (vision is null && audio is null)

@@ -11,12 +11,13 @@ public sealed partial class EngineLoop
         foreach (var (streamId, windowIndex, result) in step.Prefills)
         {
             if (!_streams.TryGetValue(streamId, out var stream)) continue;
-            if (stream.Windows.Remove(windowIndex, out var input))
+            if (stream.Windows.Remove(windowIndex, out var entry))
             {
-                stream.LastPrefilledEndUs = input.EndPtsUs;
+                _windowInputs.Remove(entry.Window);
+                stream.LastPrefilledEndUs = entry.Input.EndPtsUs;
                 stream.LastPrefilledIndex = windowIndex;
-                stream.RecentWindows[windowIndex] = input;
-                stream.RecentWindows.Remove(windowIndex - 64);
+                stream.RecentWindows[windowIndex] = entry.Input;
+                foreach (var old in stream.RecentWindows.Keys.Where(k => k <= windowIndex - 64).ToList()) stream.RecentWindows.Remove(old);
             }
 
             var cache = _engine.Stream(streamId).Cache;
@@ -30,6 +31,7 @@ public sealed partial class EngineLoop
         foreach (var (id, message) in step.Failures) Fail(id, message);
         foreach (var stream in _streams.Values)
         {
+            ForgetTakenWindows(stream);
             ReportDrops(stream);
             ReportProgress(stream);
             stream.SignalIfIdle(_engine.QuestionsInFlight(stream.Id) > 0);
@@ -125,10 +127,22 @@ public sealed partial class EngineLoop
         return slash > 0 && at > slash ? engineId[(slash + 1)..at] : null;
     }
 
+    // Every window before the first one still waiting was prefilled, dropped by the scheduler, or failed: its input goes.
+    private void ForgetTakenWindows(EngineStream stream)
+    {
+        var cutoff = stream.Session.TryPeekPending(out var next) ? next.Index : stream.Session.WindowCount;
+        foreach (var index in stream.Windows.Keys.Where(k => k < cutoff).ToList())
+        {
+            _windowInputs.Remove(stream.Windows[index].Window);
+            stream.Windows.Remove(index);
+        }
+    }
+
     private static void ReportDrops(EngineStream stream)
     {
         var dropped = stream.Session.DroppedWindowCount;
         if (dropped == stream.DroppedSeen) return;
+
         var delta = dropped - stream.DroppedSeen;
         stream.DroppedSeen = dropped;
         stream.CountDropped(delta);

@@ -105,7 +105,8 @@ public sealed partial class EngineLoop : IDisposable
 
     internal void Wake()
     {
-        if (_wake.CurrentCount == 0)
+        // Stream readers may still post while the host shuts down: after Dispose there is nothing to wake.
+        if (Volatile.Read(ref _disposed) == 0 && _wake.CurrentCount == 0)
         {
             _wake.Release();
         }
@@ -118,7 +119,7 @@ public sealed partial class EngineLoop : IDisposable
         Wake();
         _thread.Join();
         _stop.Dispose();
-        _wake.Dispose();
+        // _wake is not disposed: a reader racing shutdown may still touch it (it holds no wait handle).
     }
 
     private void Run()
@@ -128,14 +129,23 @@ public sealed partial class EngineLoop : IDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                while (_commands.TryDequeue(out var command)) Guard("command", command);
-                foreach (var stream in _streams.Values) Feed(stream);
-                var step = _engine.Step();
-                Deliver(step);
-                if (step.Batch.IsEmpty && _commands.IsEmpty && !_streams.Values.Any(HasReadyInput))
+                var idle = true;
+                try
                 {
-                    _wake.Wait(TimeSpan.FromMilliseconds(250));
+                    while (_commands.TryDequeue(out var command)) Guard("command", command);
+                    foreach (var stream in _streams.Values) Feed(stream);
+                    var step = _engine.Step();
+                    Deliver(step);
+                    idle = step.Batch.IsEmpty && _commands.IsEmpty && !_streams.Values.Any(HasReadyInput);
                 }
+#pragma warning disable CA1031 // the engine thread serves every stream: one unexpected failure is logged, never fatal to the others
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    LogEngineError(_logger, "step", e);
+                }
+
+                if (idle) _wake.Wait(TimeSpan.FromMilliseconds(250));
             }
         }
         finally
@@ -205,11 +215,7 @@ public sealed partial class EngineLoop : IDisposable
         _engine.RemoveStream(stream.Id);
         foreach (var q in stream.Questions.Values) q.Sink.Failed(EngineStatuses.StreamEnded(stream.Id));
         stream.Questions.Clear();
-        foreach (var w in _windowInputs.Keys.Where(w => stream.Windows.ContainsKey(w.Index) && ReferenceEquals(stream.Windows[w.Index], _windowInputs[w])).ToList())
-        {
-            _windowInputs.Remove(w);
-        }
-
+        foreach (var (window, _) in stream.Windows.Values) _windowInputs.Remove(window);
         stream.Windows.Clear();
     }
 
@@ -248,7 +254,7 @@ public sealed partial class EngineLoop : IDisposable
         var start = (input.StartPtsUs - stream.FirstPtsUs) / 1e6;
         if (start < 0) return; // media before the stream's first window cannot be placed on its timeline
         var window = stream.Session.AddWindow(start);
-        stream.Windows[window.Index] = input;
+        stream.Windows[window.Index] = (window, input);
         _windowInputs[window] = input;
     }
 

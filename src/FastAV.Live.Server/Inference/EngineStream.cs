@@ -1,4 +1,5 @@
 using FastAV.Live.Engine.Sessions;
+using Window = FastAV.Live.Engine.Sessions.Window;
 using Contract = FastAV.Live.Contracts.V1;
 
 namespace FastAV.Live.Server.Inference;
@@ -52,7 +53,8 @@ public sealed class EngineStream
     // Engine-thread state.
     internal StreamSession Session { get; }
 
-    internal Dictionary<long, WindowInput> Windows { get; } = [];
+    /// <summary>Windows in the session not yet prefilled (or dropped), by index.</summary>
+    internal Dictionary<long, (Window Window, WindowInput Input)> Windows { get; } = [];
 
     /// <summary>The last windows prefilled, by index: standing answers take their span and latency from them.</summary>
     internal Dictionary<long, WindowInput> RecentWindows { get; } = [];

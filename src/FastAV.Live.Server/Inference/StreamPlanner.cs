@@ -105,9 +105,15 @@ public static class StreamPlanner
     private static Status Runner(AvModel model, Contract.PruningConfig p, int mediaTokens, out ModelRunner? runner)
     {
         runner = null;
-        int? layer = p.GlobalLayer == 0 ? null : (int)p.GlobalLayer;
+
+        // FastAV with neither keep_first_tokens nor keep_ratio set takes the model's calibrated rule (fastav calibrate
+        // --write-model) when it has one: N first media tokens, at the calibrated layer unless global_layer names one.
+        var calibrated = p.Policy == Contract.PruningPolicy.Fastav && p.KeepFirstTokens == 0 && p.KeepRatio == 0 ? model.Manifest.Calibration : null;
+        int? layer = p.GlobalLayer != 0 ? (int)p.GlobalLayer : calibrated?.GlobalLayer;
         var keep = p.KeepRatio > 0 ? p.KeepRatio : 0.75;
-        var kept = p.KeepFirstTokens > 0 ? (int)Math.Min(p.KeepFirstTokens, (uint)mediaTokens) : Math.Max(1, (int)Math.Round(keep * mediaTokens));
+        var kept = p.KeepFirstTokens > 0 ? (int)Math.Min(p.KeepFirstTokens, (uint)mediaTokens)
+            : calibrated is not null ? Math.Min(calibrated.KeepFirstMediaTokens, mediaTokens)
+            : Math.Max(1, (int)Math.Round(keep * mediaTokens));
         var fine = p.FineDropRatio > 0 ? new FinePruner(new FinePrunerOptions { DropRatio = p.FineDropRatio }) : null;
         var seed = unchecked((int)p.Seed);
         var options = new ModelRunnerOptions { GlobalLayer = layer };

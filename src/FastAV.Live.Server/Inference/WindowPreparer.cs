@@ -33,9 +33,21 @@ public sealed class WindowPreparer(WindowFeaturizer featurizer, int imageSize)
         var present = frames.Count;
         last ??= new byte[width * height * 3];
         while (frames.Count < wanted) frames.Add(last);
-        return new WindowInput(window.StartPtsMicroseconds, window.EndPtsMicroseconds, featurizer.Pixels(frames, width, height), featurizer.Mel(window.Audio), present, window.MissingAudioSampleCount)
+        return new WindowInput(window.StartPtsMicroseconds, MediaEnd(window), featurizer.Pixels(frames, width, height), featurizer.Mel(window.Audio), present, window.MissingAudioSampleCount)
         {
             ReadyTimestamp = readyTimestamp,
         };
+    }
+
+    // A partial window (the stream's last) ends where its media ends, not at the window boundary: the later of the
+    // audio received (from the window's start) and the last sampled frame's tick.
+    private static long MediaEnd(MediaWindow window)
+    {
+        if (!window.IsPartial) return window.EndPtsMicroseconds;
+        var span = window.EndPtsMicroseconds - window.StartPtsMicroseconds;
+        var audioEnd = window.Audio.Length == 0 ? window.StartPtsMicroseconds
+            : window.StartPtsMicroseconds + (span * (window.Audio.Length - window.MissingAudioSampleCount) / window.Audio.Length);
+        var frameEnd = window.Frames.Count == 0 ? window.StartPtsMicroseconds : window.Frames[^1].TickPtsMicroseconds;
+        return Math.Clamp(Math.Max(audioEnd, frameEnd), window.StartPtsMicroseconds, window.EndPtsMicroseconds);
     }
 }

@@ -74,7 +74,7 @@ public static class EvalVerb
             if (set is null)
             {
                 temp = Directory.CreateTempSubdirectory("fastav-eval-").FullName;
-                await RunTrainingScriptAsync(python!, "export_set.py", ["--seed", (seed ?? 1001).ToString(CultureInfo.InvariantCulture), "--count", count!.Value.ToString(CultureInfo.InvariantCulture), "--out", temp]);
+                await ExportSetAsync(python!, seed ?? 1001, count!.Value, temp);
                 set = temp;
             }
 
@@ -126,6 +126,10 @@ public static class EvalVerb
             }
         }
     }
+
+    /// <summary>training/export_set.py: the held-out set of a seed (also used by `fastav calibrate`).</summary>
+    internal static Task ExportSetAsync(string python, int seed, int count, string outDir) =>
+        RunTrainingScriptAsync(python, "export_set.py", ["--seed", seed.ToString(CultureInfo.InvariantCulture), "--count", count.ToString(CultureInfo.InvariantCulture), "--out", outDir]);
 
     /// <summary>Runs training/SCRIPT (found above the working directory or the executable) with python; throws on failure.</summary>
     internal static async Task RunTrainingScriptAsync(string python, string scriptName, IEnumerable<string> args)

@@ -225,7 +225,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         // once it is full, and everything after waits in the call's bounded response queue or is dropped.
         using var stalled = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { InitialHttp2StreamWindowSize = 65535 } });
         using var console = server.CreateChannel();
-        using var cts = new CancellationTokenSource(EndToEndServer.Patience);
+        using var cts = new CancellationTokenSource(2 * EndToEndServer.Patience);
         using var call = stalled.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(CancellationToken: cts.Token));
         await call.RequestStream.WriteAsync(new StreamRequest
         {
