@@ -6,8 +6,9 @@ namespace FastAV.Live.Server.Evaluation;
 
 /// <summary>
 /// A held-out set written by training/export_set.py: set.safetensors (frames uint8 [N, T, F, H, W, 3], audio float32
-/// [N, T, samples]) and questions.json ({"seed", "count", "questions": [{"stream", "family", "question", "answer",
-/// "window"}]}). Everything is checked against itself before use; a malformed set is an <see cref="InvalidDataException"/>.
+/// [N, T, samples], or float16 for long streams: training/export_long_stream.py) and questions.json ({"seed", "count",
+/// optional "windows_per_scene", "questions": [{"stream", "family", "question", "answer", "window", optional
+/// "evidence_window"}]}). Everything is checked against itself before use; a malformed set is an <see cref="InvalidDataException"/>.
 /// </summary>
 public sealed class HeldOutSet
 {
@@ -19,8 +20,9 @@ public sealed class HeldOutSet
     private readonly byte[] _frames;
     private readonly float[] _audio;
 
-    private HeldOutSet(byte[] frames, float[] audio, long[] frameShape, long[] audioShape, IReadOnlyList<HeldOutQuestion> questions, int? seed)
+    private HeldOutSet(byte[] frames, float[] audio, long[] frameShape, long[] audioShape, IReadOnlyList<HeldOutQuestion> questions, int? seed, int? windowsPerScene)
     {
+        WindowsPerScene = windowsPerScene;
         _frames = frames;
         _audio = audio;
         StreamCount = (int)frameShape[0];
@@ -46,6 +48,9 @@ public sealed class HeldOutSet
     public int SamplesPerWindow { get; }
 
     public int? Seed { get; }
+
+    /// <summary>A long stream's scene length in windows (questions.json "windows_per_scene"), null when not given.</summary>
+    public int? WindowsPerScene { get; }
 
     public IReadOnlyList<HeldOutQuestion> Questions { get; }
 
@@ -84,9 +89,9 @@ public sealed class HeldOutSet
                 throw new InvalidDataException($"{tensors}: frames must be uint8 [streams, windows, frames, height, width, 3], got {f.DType} [{string.Join(", ", fs)}]");
             }
 
-            if (a.DType != DType.Float32 || aus.Length != 3 || aus[0] != fs[0] || aus[1] != fs[1] || aus[2] < 1)
+            if (a.DType is not (DType.Float32 or DType.Float16) || aus.Length != 3 || aus[0] != fs[0] || aus[1] != fs[1] || aus[2] < 1)
             {
-                throw new InvalidDataException($"{tensors}: audio must be float32 [{fs[0]}, {fs[1]}, samples], got {a.DType} [{string.Join(", ", aus)}]");
+                throw new InvalidDataException($"{tensors}: audio must be float32 or float16 [{fs[0]}, {fs[1]}, samples], got {a.DType} [{string.Join(", ", aus)}]");
             }
 
             if (fs[0] > MaxStreams)
@@ -95,11 +100,11 @@ public sealed class HeldOutSet
             }
 
             frames = f.Contiguous().ToArray<byte>();
-            audio = a.Contiguous().ToArray<float>();
+            audio = (a.DType == DType.Float32 ? a : a.To(DType.Float32)).Contiguous().ToArray<float>();
         }
 
-        var (questions, seed) = ReadQuestions(questionsPath, (int)fs[0], (int)fs[1]);
-        return new HeldOutSet(frames, audio, fs, aus, questions, seed);
+        var (questions, seed, perScene) = ReadQuestions(questionsPath, (int)fs[0], (int)fs[1]);
+        return new HeldOutSet(frames, audio, fs, aus, questions, seed, perScene);
     }
 
     /// <summary>The RGB24 frames of one window, [height, width, 3] each.</summary>
@@ -113,7 +118,7 @@ public sealed class HeldOutSet
     public ReadOnlySpan<float> Audio(int stream, int window) =>
         _audio.AsSpan((int)((((long)stream * WindowCount) + window) * SamplesPerWindow), SamplesPerWindow);
 
-    private static (IReadOnlyList<HeldOutQuestion>, int?) ReadQuestions(string path, int streams, int windows)
+    private static (IReadOnlyList<HeldOutQuestion>, int?, int?) ReadQuestions(string path, int streams, int windows)
     {
         if (new FileInfo(path).Length > 256L * 1024 * 1024)
         {
@@ -154,11 +159,29 @@ public sealed class HeldOutSet
                     throw new InvalidDataException($"{path}: question {at} asks about stream {stream} after window {window}; the set has {streams} streams of {windows} windows");
                 }
 
-                questions.Add(new HeldOutQuestion(stream, Text(q, "family", path, at), Text(q, "question", path, at), Text(q, "answer", path, at), window));
+                int? evidence = null;
+                if (q.TryGetProperty("evidence_window", out _))
+                {
+                    evidence = Int(q, "evidence_window", path, at);
+                    if (evidence < 0 || evidence > window)
+                    {
+                        throw new InvalidDataException($"{path}: question {at}: evidence_window {evidence} must be within 0..{window} (its window)");
+                    }
+                }
+
+                questions.Add(new HeldOutQuestion(stream, Text(q, "family", path, at), Text(q, "question", path, at), Text(q, "answer", path, at), window) { EvidenceWindow = evidence });
             }
 
             int? seed = root.TryGetProperty("seed", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetInt32(out var v) ? v : null;
-            return (questions, seed);
+            int? perScene = null;
+            if (root.TryGetProperty("windows_per_scene", out var w))
+            {
+                perScene = w.ValueKind == JsonValueKind.Number && w.TryGetInt32(out var n) && n >= 1 && n <= windows
+                    ? n
+                    : throw new InvalidDataException($"{path}: windows_per_scene must be an integer within 1..{windows}");
+            }
+
+            return (questions, seed, perScene);
         }
     }
 

@@ -14,6 +14,12 @@ public sealed record ReplayResult
     /// <summary>KV bytes the stream's cache holds after its last window, over all layers.</summary>
     public required long KvBytes { get; init; }
 
+    /// <summary>The most KV bytes the cache held after any window, over all layers (a bounded cache stays flat at its budget).</summary>
+    public long MaxKvBytes { get; init; }
+
+    /// <summary>Rows the eviction policy removed over the whole stream, summed over layers.</summary>
+    public long EvictedRows { get; init; }
+
     /// <summary>Mean wall-clock milliseconds of one window prefill.</summary>
     public required double WindowPrefillMs { get; init; }
 }

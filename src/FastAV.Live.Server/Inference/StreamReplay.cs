@@ -65,6 +65,7 @@ public sealed class StreamReplay
         session.SetPrompt(_model.Prompt.StreamPrefix.Length);
         using var stream = _runner.CreateStream(cache, eviction);
         double flops = 0, baseline = 0, prefillMs = 0;
+        long maxKv = 0;
         if (_model.Prompt.StreamPrefix.Length > 0)
         {
             _runner.PrefillPrompt(stream, Array.ConvertAll(_model.Prompt.StreamPrefix, id => (long)id));
@@ -79,6 +80,7 @@ public sealed class StreamReplay
             var clock = Stopwatch.StartNew();
             var prefill = _runner.PrefillWindow(stream, windows[t], window);
             prefillMs += clock.Elapsed.TotalMilliseconds;
+            maxKv = Math.Max(maxKv, stream.Cache.TotalBytes);
             flops += prefill.Flops.Flops;
             baseline += prefill.Flops.BaselineFlops;
             for (var i = 0; i < questions.Count; i++)
@@ -104,6 +106,8 @@ public sealed class StreamReplay
             Flops = flops,
             BaselineFlops = baseline,
             KvBytes = stream.Cache.TotalBytes,
+            MaxKvBytes = maxKv,
+            EvictedRows = stream.Cache.EvictedCount,
             WindowPrefillMs = windows.Count == 0 ? 0 : prefillMs / windows.Count,
         };
     }

@@ -14,6 +14,7 @@ namespace FastAV.Live.Server.Verbs;
 /// --out (default benchmarks/results). Without --set, training/export_set.py (found above the executable or the working
 /// directory) writes the set of --seed (default 1001, the held-out seed) and --count streams into a temporary folder.
 /// Exit codes: 0 done, 1 the evaluation failed, 2 bad usage, model or set.
+/// <c>fastav eval --streaming ...</c> is the long-stream evaluation under bounded caches (<see cref="StreamingEvalVerb"/>).
 /// </summary>
 public static class EvalVerb
 {
@@ -22,6 +23,12 @@ public static class EvalVerb
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
+        var streaming = Array.IndexOf(args, "--streaming");
+        if (streaming >= 0)
+        {
+            return await StreamingEvalVerb.RunAsync([.. args[..streaming], .. args[(streaming + 1)..]], stdout, stderr);
+        }
+
         string? model = null, set = null, name = null, note = null, python = "/usr/bin/python3";
         var outDir = Path.Combine("benchmarks", "results");
         int? seed = null, count = null;
@@ -120,11 +127,16 @@ public static class EvalVerb
         }
     }
 
-    internal static async Task ExportSetAsync(string python, int seed, int count, string outDir)
+    /// <summary>training/export_set.py: the held-out set of a seed (also used by `fastav calibrate`).</summary>
+    internal static Task ExportSetAsync(string python, int seed, int count, string outDir) =>
+        RunTrainingScriptAsync(python, "export_set.py", ["--seed", seed.ToString(CultureInfo.InvariantCulture), "--count", count.ToString(CultureInfo.InvariantCulture), "--out", outDir]);
+
+    /// <summary>Runs training/SCRIPT (found above the working directory or the executable) with python; throws on failure.</summary>
+    internal static async Task RunTrainingScriptAsync(string python, string scriptName, IEnumerable<string> args)
     {
-        var script = FindExportScript();
+        var script = FindTrainingScript(scriptName);
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { script, "--seed", seed.ToString(CultureInfo.InvariantCulture), "--count", count.ToString(CultureInfo.InvariantCulture), "--out", outDir })
+        foreach (var a in args.Prepend(script))
         {
             start.ArgumentList.Add(a);
         }
@@ -141,13 +153,13 @@ public static class EvalVerb
         await output;
     }
 
-    private static string FindExportScript()
+    private static string FindTrainingScript(string scriptName)
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                var script = Path.Combine(dir.FullName, "training", "export_set.py");
+                var script = Path.Combine(dir.FullName, "training", scriptName);
                 if (File.Exists(script))
                 {
                     return script;
@@ -155,7 +167,7 @@ public static class EvalVerb
             }
         }
 
-        throw new FileNotFoundException("training/export_set.py was not found above the working directory or the executable; pass --set DIR");
+        throw new FileNotFoundException($"training/{scriptName} was not found above the working directory or the executable; pass --set DIR");
     }
 
     // A committed result should not carry this machine's absolute paths: relative to the working directory when inside it.
