@@ -77,6 +77,9 @@ public sealed record FastAvConfig
     /// <summary>The calibrated global keep rule (fastav calibrate --write-model); null when the model was not calibrated.</summary>
     public KeepRuleCalibrationConfig? Calibration { get; init; }
 
+    /// <summary>Windows of context the model was trained on; a live stream's default KV budget holds this many. Null = unknown.</summary>
+    public int? TrainedWindows { get; init; }
+
     public static FastAvConfig Load(string path) =>
         ConfigJson.Load(Directory.Exists(path) ? Path.Combine(path, FileName) : path, Read);
 
@@ -111,6 +114,7 @@ public sealed record FastAvConfig
             Prompt = PromptTemplateConfig.Read(json.Object("prompt")),
             SpecialTokens = SpecialTokenNames.Read(json.Object("special_tokens")),
             Calibration = KeepRuleCalibrationConfig.Read(json.Object("calibration")),
+            TrainedWindows = json.Has("trained_windows") ? json.PositiveInt("trained_windows", max: 1 << 20) : null,
         };
 
         if (vision is null && audio is null)

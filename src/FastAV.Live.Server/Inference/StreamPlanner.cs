@@ -63,7 +63,7 @@ public static class StreamPlanner
             return LiveStatuses.Invalid("StreamOpen.kv_cache.max_tokens_per_layer", $"the model {ModelName(model)} holds at most {capacity} cached tokens per layer ({decoder.MaxPositionEmbeddings} positions less a {block}-token window and a {reserve}-token question reserve), got {asked}");
         }
 
-        var maxTokens = asked != 0 ? (int)asked : Math.Min(options.DefaultKvTokensPerLayer ?? capacity, capacity);
+        var maxTokens = asked != 0 ? (int)asked : Math.Min(options.DefaultKvTokensPerLayer ?? DefaultBudget(model) ?? capacity, capacity);
         if (maxTokens < model.Prompt.StreamPrefix.Length + block)
         {
             return LiveStatuses.Invalid("StreamOpen.kv_cache.max_tokens_per_layer", $"must hold at least the prompt and one window ({model.Prompt.StreamPrefix.Length + block} tokens), got {maxTokens}");
@@ -79,7 +79,7 @@ public static class StreamPlanner
             MaxBlockSpan = block,
             QuestionReserve = reserve,
         };
-        if (cache.Budget.EffectiveMaxTokens(bytesPerToken) < model.Prompt.StreamPrefix.Length + block)
+        if (cache.Budget.MaxBytes is { } perLayer && perLayer / bytesPerToken < model.Prompt.StreamPrefix.Length + block)
         {
             return LiveStatuses.Invalid("StreamOpen.kv_cache.max_kv_bytes", $"{kv.MaxKvBytes} bytes hold fewer tokens than the prompt and one window ({bytesPerToken * layers} bytes per token over all layers)");
         }
@@ -100,6 +100,16 @@ public static class StreamPlanner
     {
         ArgumentNullException.ThrowIfNull(model);
         return model.Manifest.Name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(model.Directory));
+    }
+
+    /// <summary>
+    /// The model's trained context (prompt + trained_windows windows), or null when fastav.json does not say: a cache
+    /// larger than what the model saw in training holds context it was never taught to use (eval-streaming measures it).
+    /// </summary>
+    public static int? DefaultBudget(AvModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Manifest.TrainedWindows is { } windows ? model.Prompt.StreamPrefix.Length + (windows * model.TokensPerWindow) : null;
     }
 
     /// <summary>Share of a window's media tokens FastAV keeps at K when neither the stream nor the model (calibration) says.</summary>
@@ -139,8 +149,7 @@ public static class StreamPlanner
                 Contract.PruningPolicy.LowAttentive => new ModelRunner(decoder, new LowAttentivePolicy(new LowAttentiveOptions { KeepRatio = keep, Layer = layer }), fine, options),
                 Contract.PruningPolicy.Fastv => new ModelRunner(decoder, new FastVPolicy(new FastVOptions { Layer = layer ?? 2, DropRatio = 1 - keep }), fine, options),
                 Contract.PruningPolicy.Dart => new ModelRunner(decoder, new DartPolicy(new DartOptions { KeepRatio = keep, PivotCount = p.PivotCount == 0 ? 8 : (int)p.PivotCount, Layer = layer ?? 2 }), fine, options),
-                Contract.PruningPolicy.Transprune => new ModelRunner(decoder, new TransPrunePolicy(new TransPruneOptions { KeepRatio = keep, Layer = layer }), fine, options),
-                Contract.PruningPolicy.Metok => new ModelRunner(decoder, new MetokPolicy(new MetokOptions { KeepRatio = keep, EventCount = p.EventCount == 0 ? 4 : (int)p.EventCount, Layer = layer }), fine, options),
+                Contract.PruningPolicy.Metok => new ModelRunner(decoder, null, fine, options, new MetokPolicy(new MetokOptions { KeepRatio = keep, EventCount = p.EventCount == 0 ? Math.Min(4, model.FramesPerWindow) : (int)p.EventCount })),
                 Contract.PruningPolicy.Divprune => new ModelRunner(decoder, null, fine, options, new DivPrunePolicy(new DivPruneOptions { KeepRatio = keep })),
                 _ => null,
             };
@@ -152,6 +161,6 @@ public static class StreamPlanner
 
         return runner is not null
             ? Status.DefaultSuccess
-            : new Status(StatusCode.Unimplemented, $"StreamOpen.pruning.policy: {p.Policy} is not available for live streams (FasterVLM needs the vision encoder's [CLS] attention and LazyLLM re-selects tokens per decode step; both are offline-evaluation policies)");
+            : new Status(StatusCode.Unimplemented, $"StreamOpen.pruning.policy: {p.Policy} is not available for live streams (FasterVLM needs the vision encoder's [CLS] attention, TransPrune token transition scores the runner does not accumulate, LazyLLM re-selects tokens per decode step)");
     }
 }

@@ -29,6 +29,7 @@ public sealed class StreamManifestTests
         Assert.Equal("{question}<|im_end|>\n<|im_start|>assistant\n", c.Prompt.Question);
         Assert.Equal(("<|video|>", "<|audio|>", "<|window|>"), (c.SpecialTokens.VideoPad, c.SpecialTokens.AudioPad, c.SpecialTokens.WindowSeparator));
         Assert.Equal(["<|im_end|>"], c.SpecialTokens.Stop);
+        Assert.Equal(6, c.TrainedWindows);
     }
 
     [Theory]
@@ -52,6 +53,10 @@ public sealed class StreamManifestTests
     [InlineData("\"path\": \".\",\n    \"weight_prefix\": \"model.\"", "\"path\": \"../x\", \"weight_prefix\": \"model.\"", "path must be a folder inside the model directory")]
     [InlineData("\"window_seconds\": 1.0", "\"window_seconds\": -1", "window_seconds must be a positive number")]
     [InlineData("\"window_seconds\": 1.0", "\"window_seconds\": 1e6", "window_seconds must be at most 600")]
+    [InlineData("\"trained_windows\": 6", "\"trained_windows\": 0", "trained_windows")]
+    [InlineData("\"trained_windows\": 6", "\"trained_windows\": -6", "trained_windows")]
+    [InlineData("\"trained_windows\": 6", "\"trained_windows\": 99999999999", "trained_windows")]
+    [InlineData("\"trained_windows\": 6", "\"trained_windows\": \"six\"", "trained_windows")]
     public void HostileStreamFieldsAreClearErrors(string find, string replace, string message)
     {
         var text = Shipped;

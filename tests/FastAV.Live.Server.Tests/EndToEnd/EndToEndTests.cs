@@ -83,6 +83,34 @@ public sealed class EndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Every_live_pruning_and_eviction_policy_streams_and_answers_without_failures()
+    {
+        var clip = (await TinyClips.GetAsync())[2];
+        await using var server = await EndToEndServer.StartAsync();
+        using var channel = server.CreateChannel();
+        PruningPolicy[] policies = [PruningPolicy.None, PruningPolicy.Fastav, PruningPolicy.Random, PruningPolicy.LowAttentive, PruningPolicy.Fastv,
+            PruningPolicy.Dart, PruningPolicy.Divprune, PruningPolicy.Metok];
+        KvEvictionPolicy[] evictions = [KvEvictionPolicy.StreamingLlm, KvEvictionPolicy.A2Sf, KvEvictionPolicy.Paged, KvEvictionPolicy.InfinipotV];
+        var runs = await Task.WhenAll(policies.Select((p, i) =>
+        {
+            var open = ClipStream.Open(clip, $"policy-{i}", p, ClipStream.Standing(clip));
+            open.KvCache = new KvCacheConfig { Eviction = evictions[i % evictions.Length], MaxTokensPerLayer = 40 }; // small: every policy evicts
+            return EndToEndServer.RunClipAsync(channel, clip, open);
+        }));
+        for (var i = 0; i < policies.Length; i++)
+        {
+            var (responses, status) = runs[i];
+            Assert.Equal(StatusCode.OK, status.StatusCode);
+            Assert.Empty(responses.Where(r => r.Warning is not null).Select(r => $"{policies[i]}: {r.Warning.Message}"));
+            Assert.Equal((ulong)clip.Windows, responses[^1].Stats.WindowsPrefilled);
+            Assert.True(responses[^1].Stats.KvTokens <= 40UL * 4, $"{policies[i]} kept {responses[^1].Stats.KvTokens} KV tokens over 4 layers with a 40-token budget");
+            var answers = EndToEndServer.FirstAnswers(responses);
+            Assert.Equal(clip.Questions.Count, answers.Count);
+            Assert.All(answers.Values, a => Assert.Equal(policies[i], a.Pruning.Policy));
+        }
+    }
+
+    [Fact]
     public async Task Only_on_change_suppresses_repeats_and_a_cancelled_standing_question_stops()
     {
         var clip = (await TinyClips.GetAsync())[1];
