@@ -1,13 +1,14 @@
 #!/usr/bin/python3
-"""Streams a sample camera+microphone clip to FastAV.Live in real time and prints every response.
+"""Streams sample camera+microphone clips to FastAV.Live in real time and prints the answers as they arrive.
 
-The clip is made by the ffmpeg CLI (testsrc2 video as H.264 Annex B access units, a 440 Hz tone as
-16 kHz PCM) unless --video/--audio name files of those formats. A standing question is registered
-at open; at the end an ad-hoc question is asked. Until the engine and the default model are wired
-in (issue 8), the server answers questions with FAILED_PRECONDITION "no model loaded", and this
-demo prints exactly that: nothing here invents an answer.
+Each clip is a scene of the FastAV-Tiny world (training/fastav_tiny/world.py: coloured shapes appearing and
+moving, tones, beeps, alarms, knocks), so every question has a known true answer. The frames are encoded to
+H.264 by the ffmpeg CLI (lossless RGB, Annex B access units) and the audio sent as 16 kHz PCM, exactly as a
+camera client would. The scene's questions are registered as standing questions at open, each firing right after
+the second it is about; an ad-hoc question follows the last second. Every answer is printed next to the truth:
+the model answers with whatever accuracy the committed weights have (see README) — nothing here invents one.
 
-Usage: demo_stream.py [--target 127.0.0.1:50051] [--seconds 8] [--fast]
+Usage: demo_stream.py [--target 127.0.0.1:50051] [--clips 2] [--seed 7] [--fast]
 """
 
 import argparse
@@ -15,132 +16,110 @@ import os
 import queue
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 import grpc
-from google.protobuf import json_format
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-FPS = 10
-AUDIO_CHUNK_MS = 100
-
-
-def generate_stubs(out_dir):
-    subprocess.run(
-        ["protoc", "-I", os.path.join(REPO, "protos"), f"--python_out={out_dir}", f"--grpc_python_out={out_dir}",
-         "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin", "fastav/live/v1/live.proto"],
-        check=True)
-    sys.path.insert(0, out_dir)
-    from fastav.live.v1 import live_pb2, live_pb2_grpc  # noqa: E402 (generated just now)
-    return live_pb2, live_pb2_grpc
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "training"))
+from grpc_stubs import live_stubs  # noqa: E402
+from fastav_tiny.world import make_stream  # noqa: E402
 
 
-def make_clip(out_dir, seconds):
-    video = os.path.join(out_dir, "sample.h264")
-    audio = os.path.join(out_dir, "sample.pcm")
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size=320x240:rate={FPS}", "-t", str(seconds),
-         "-c:v", "libx264", "-g", str(FPS), "-bf", "0", "-bsf:v", "h264_metadata=aud=insert", "-f", "h264", video],
-        check=True)
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=16000", "-t", str(seconds),
-         "-ac", "1", "-ar", "16000", "-f", "s16le", audio],
-        check=True)
-    return video, audio
-
-
-def access_units(data):
-    """Splits an Annex B stream at access unit delimiters (NAL type 9) into (bytes, is_keyframe)."""
-    starts = []
-    i = 0
-    while True:
-        i = data.find(b"\x00\x00\x01", i)
-        if i < 0:
-            break
-        nal_type = data[i + 3] & 0x1F if i + 3 < len(data) else -1
-        begin = i - 1 if i > 0 and data[i - 1] == 0 else i
-        starts.append((begin, nal_type))
-        i += 3
-    units = []
-    aud = [s for s, t in starts if t == 9]
-    for n, begin in enumerate(aud):
-        end = aud[n + 1] if n + 1 < len(aud) else len(data)
-        types = {t for s, t in starts if begin <= s < end}
-        units.append((data[begin:end], 5 in types))
+def encode_h264(frames):
+    """frames [n, h, w, 3] uint8 → Annex B access units (one per frame, all decodable on their own)."""
+    n, h, w, _ = frames.shape
+    out = subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-r", "2", "-i", "-",
+         "-c:v", "libx264rgb", "-qp", "0", "-g", "1", "-bf", "0", "-bsf:v", "h264_metadata=aud=insert", "-f", "h264", "-"],
+        input=frames.tobytes(), capture_output=True, check=True).stdout
+    starts = [i for i in range(len(out) - 4) if out[i:i + 4] == b"\x00\x00\x00\x01" and out[i + 4] & 0x1F == 9]
+    units = [out[s:e] for s, e in zip(starts, starts[1:] + [len(out)])]
+    if len(units) != n:
+        raise SystemExit(f"ffmpeg gave {len(units)} access units for {n} frames")
     return units
+
+
+def run_clip(pb, stub, seed, index, fast):
+    scene = make_stream(seed, index)
+    windows, per, h, w, _ = scene.frames.shape
+    units = encode_h264(scene.frames.reshape(windows * per, h, w, 3))
+    pcm = (scene.audio.clip(-1, 1) * 32767).astype("<i2").tobytes()
+    truth = {f"q{k}": q for k, q in enumerate(scene.questions)}
+    last = max(q.window for q in scene.questions)
+    adhoc = next(q for q in scene.questions if q.window == last)
+    print(f"\nclip {index}: {windows} s of {w}x{h} H.264 + 16 kHz PCM, {len(truth)} standing questions", flush=True)
+
+    requests = queue.Queue()
+    open_ = pb.StreamOpen(
+        stream_id=f"demo-camera-{index}",
+        video=pb.VideoFormat(codec=pb.VIDEO_CODEC_H264, width=w, height=h, frame_rate=per),
+        audio=pb.AudioFormat(codec=pb.AUDIO_CODEC_PCM_S16LE, sample_rate_hz=16000, channels=1))
+    for qid, q in truth.items():
+        open_.standing_questions.add(question_id=qid, text=q.text, interval_ms=(q.window + 1) * 1000, max_tokens=8)
+    requests.put(pb.StreamRequest(open=open_))
+    call = stub.Stream(iter(requests.get, None), timeout=120)
+    right = [0, 0]
+
+    def show():
+        seen = set()
+        for r in call:
+            kind = r.WhichOneof("kind")
+            if kind == "answer" and r.answer.question_id not in seen:
+                a = r.answer
+                seen.add(a.question_id)
+                q = truth.get(a.question_id, adhoc)
+                ok = a.text == q.answer
+                right[0] += ok
+                right[1] += 1
+                print(f"  [{a.span.end_pts_us / 1e6:4.1f} s] {q.text:<52} -> {a.text:<14} "
+                      f"{'right' if ok else 'wrong, truth: ' + q.answer:<24} {a.latency_us / 1000:6.1f} ms, "
+                      f"stream FLOPs {a.pruning.stream_flops / max(a.pruning.stream_flops_unpruned, 1):.2f} of unpruned, KV {a.pruning.kv_bytes / 1024:.0f} KiB", flush=True)
+            elif kind == "warning":
+                print(f"  warning {pb.WarningCode.Name(r.warning.code)}: {r.warning.message}", flush=True)
+            elif kind == "stats" and r.stats.final:
+                s = r.stats
+                print(f"  stats: {s.video_frames_accepted} frames, {s.audio_chunks_accepted} audio chunks, "
+                      f"{s.windows_prefilled} windows prefilled, {s.windows_dropped} dropped, KV {s.kv_bytes / 1024:.0f} KiB", flush=True)
+
+    reader = threading.Thread(target=show)
+    reader.start()
+    start = time.monotonic()
+    for t in range(windows):
+        for f in range(per):
+            pts = t * 1_000_000 + f * 1_000_000 // per
+            if not fast:
+                time.sleep(max(0.0, start + pts / 1e6 - time.monotonic()))
+            requests.put(pb.StreamRequest(video=pb.VideoFrame(pts_us=pts, data=units[t * per + f], keyframe=True)))
+        requests.put(pb.StreamRequest(audio=pb.AudioChunk(pts_us=t * 1_000_000, data=pcm[t * 32000:(t + 1) * 32000])))
+    requests.put(pb.StreamRequest(question=pb.Question(question_id="ad-hoc", text=adhoc.text, max_tokens=8)))
+    requests.put(None)
+    reader.join()
+    return right
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--target", default="127.0.0.1:50051")
-    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--clips", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--fast", action="store_true", help="send as fast as possible instead of in real time")
     args = parser.parse_args()
-
-    work = tempfile.mkdtemp(prefix="fastav-demo-")
-    pb2, pb2_grpc = generate_stubs(work)
-    video_path, audio_path = make_clip(work, args.seconds)
-    units = access_units(open(video_path, "rb").read())
-    pcm = open(audio_path, "rb").read()
-    chunk_bytes = 16000 * 2 * AUDIO_CHUNK_MS // 1000
-    print(f"demo: {len(units)} H.264 access units at {FPS} fps and {len(pcm) // chunk_bytes} audio chunks "
-          f"({args.seconds} s) -> {args.target}", flush=True)
-
-    requests = queue.Queue()
-
-    def request_iterator():
-        while True:
-            item = requests.get()
-            if item is None:
-                return
-            yield item
-
-    channel = grpc.insecure_channel(args.target)
-    stub = pb2_grpc.LiveAnalyticsStub(channel)
-    call = stub.Stream(request_iterator())
-    requests.put(pb2.StreamRequest(open=pb2.StreamOpen(
-        stream_id="demo-camera-1",
-        video=pb2.VideoFormat(codec=pb2.VIDEO_CODEC_H264, width=320, height=240, frame_rate=FPS),
-        audio=pb2.AudioFormat(codec=pb2.AUDIO_CODEC_PCM_S16LE, sample_rate_hz=16000, channels=1),
-        standing_questions=[pb2.StandingQuestion(question_id="door", text="Is anyone at the door?", interval_ms=5000)],
-    )))
-
-    def print_responses():
+    pb, pb_grpc = live_stubs()
+    right, total = 0, 0
+    with grpc.insecure_channel(args.target) as channel:
+        stub = pb_grpc.LiveAnalyticsStub(channel)
         try:
-            for response in call:
-                kind = response.WhichOneof("kind")
-                body = json_format.MessageToDict(getattr(response, kind))
-                print(f"<- {kind}: {body}", flush=True)
-        except grpc.RpcError:
-            pass
-
-    reader = threading.Thread(target=print_responses)
-    reader.start()
-
-    start = time.monotonic()
-    audio_at = 0
-    for n, (unit, key) in enumerate(units):
-        pts_us = n * 1_000_000 // FPS
-        while audio_at < len(pcm) and (audio_at // chunk_bytes) * AUDIO_CHUNK_MS * 1000 <= pts_us:
-            chunk_pts = (audio_at // chunk_bytes) * AUDIO_CHUNK_MS * 1000
-            requests.put(pb2.StreamRequest(audio=pb2.AudioChunk(pts_us=chunk_pts, data=pcm[audio_at:audio_at + chunk_bytes])))
-            audio_at += chunk_bytes
-        requests.put(pb2.StreamRequest(video=pb2.VideoFrame(pts_us=pts_us, data=unit, keyframe=key)))
-        if not args.fast:
-            delay = start + pts_us / 1e6 - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-
-    print("-> question: What happened in the last few seconds?", flush=True)
-    requests.put(pb2.StreamRequest(question=pb2.Question(question_id="q1", text="What happened in the last few seconds?")))
-    requests.put(None)
-    reader.join(timeout=30)
-    code, details = call.code(), call.details()
-    print(f"demo: stream ended with {code.name}: {details}", flush=True)
-    # The expected end while no model is loaded; anything else is a failure of the demo.
-    return 0 if code in (grpc.StatusCode.OK, grpc.StatusCode.FAILED_PRECONDITION) else 1
+            for index in range(args.clips):
+                r, n = run_clip(pb, stub, args.seed, index, args.fast)
+                right, total = right + r, total + n
+        except grpc.RpcError as e:
+            print(f"demo: the stream ended with {e.code().name}: {e.details()}", flush=True)
+            return 1
+    print(f"\ndemo: {right}/{total} answers right over {args.clips} clips (seed {args.seed})", flush=True)
+    return 0
 
 
 if __name__ == "__main__":

@@ -79,6 +79,33 @@ def interop():
     return empty_pb2, messages_pb2, test_pb2_grpc
 
 
+def live_stubs(out_dir=None):
+    """Imports and returns (live_pb2, live_pb2_grpc) for fastav.live.v1, compiled from the repository's protos/.
+
+    With `out_dir` holding stubs already (fastav/live/v1/live_pb2.py), those are used as they are.
+    """
+    protos = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "protos")
+    if out_dir is None or not os.path.isfile(os.path.join(out_dir, "fastav", "live", "v1", "live_pb2.py")):
+        if out_dir is None:
+            out_dir = tempfile.mkdtemp(prefix="fastav-live-stubs-")
+            atexit.register(shutil.rmtree, out_dir, True)
+        cmd = [
+            _tool("protoc"),
+            f"--proto_path={protos}",
+            f"--python_out={out_dir}",
+            f"--grpc_python_out={out_dir}",
+            f"--plugin=protoc-gen-grpc_python={_tool('grpc_python_plugin')}",
+            "fastav/live/v1/live.proto",
+        ]
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise SystemExit(f"protoc failed ({result.returncode}): {result.stderr.strip()}")
+    sys.path.insert(0, out_dir)
+    from fastav.live.v1 import live_pb2, live_pb2_grpc  # pylint: disable=import-outside-toplevel
+
+    return live_pb2, live_pb2_grpc
+
+
 if __name__ == "__main__":
     # Usage: grpc_stubs.py OUT_DIR  - writes all stubs there (for manual use).
     target = sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp(prefix="fastav-grpc-stubs-")

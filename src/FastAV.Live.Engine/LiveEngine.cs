@@ -18,7 +18,8 @@ public sealed class LiveEngine : IDisposable
     private readonly Func<Window, Tensor> _embedWindow;
     private readonly LiveEngineOptions _options;
     private readonly Dictionary<string, StreamKv> _streams = [];
-    private readonly Dictionary<string, (long[] Ids, long? EndOfSequence)> _questions = [];
+    private readonly Dictionary<StreamKv, ModelRunner> _runners = [];
+    private readonly Dictionary<string, (string StreamId, long[] Ids, long? EndOfSequence)> _questions = [];
     private readonly Dictionary<string, AnswerInProgress> _answers = [];
 
     /// <param name="embedWindow">Window → embeddings [TokenCount, hidden], owned by the caller's scope.</param>
@@ -38,16 +39,18 @@ public sealed class LiveEngine : IDisposable
         _streams.TryGetValue(streamId, out var kv) ? kv : throw new KeyNotFoundException($"no stream {streamId}");
 
     /// <summary>Registers a stream, creates its cache and prefills its prompt.</summary>
-    public StreamKv AddStream(StreamSession session, RollingKvCacheOptions cache, IEvictionPolicy eviction, ReadOnlySpan<long> promptIds)
+    /// <param name="runner">This stream's pruning (a runner over the same model); the engine's runner when null.</param>
+    public StreamKv AddStream(StreamSession session, RollingKvCacheOptions cache, IEvictionPolicy eviction, ReadOnlySpan<long> promptIds, ModelRunner? runner = null)
     {
         ArgumentNullException.ThrowIfNull(session);
         if (_streams.ContainsKey(session.Id)) throw new ArgumentException($"stream {session.Id} exists", nameof(session));
         if (session.TimelineLength != 0) throw new ArgumentException("the session already has a timeline; add it before its prompt and windows", nameof(session));
-        var kv = _runner.CreateStream(cache, eviction);
+        runner ??= _runner;
+        var kv = runner.CreateStream(cache, eviction);
         try
         {
             session.SetPrompt(promptIds.Length);
-            if (!promptIds.IsEmpty) _runner.PrefillPrompt(kv, promptIds);
+            if (!promptIds.IsEmpty) runner.PrefillPrompt(kv, promptIds);
             _scheduler.AddStream(session);
         }
         catch
@@ -57,19 +60,41 @@ public sealed class LiveEngine : IDisposable
         }
 
         _streams.Add(session.Id, kv);
+        _runners.Add(kv, runner);
         return kv;
+    }
+
+    /// <summary>The id a standing question's answer carries: "{stream}/{question}@{window}", unique across streams.</summary>
+    public static string StandingAnswerId(string streamId, string questionId, long windowIndex) => $"{streamId}/{questionId}@{windowIndex}";
+
+    /// <summary>Questions of a stream waiting or being answered (standing ones included).</summary>
+    public int QuestionsInFlight(string streamId) => _questions.Values.Count(q => q.StreamId == streamId);
+
+    /// <summary>The tokens generated so far for a question in flight; null when it is not (or no longer) decoding.</summary>
+    public IReadOnlyList<long>? TokensSoFar(string questionId) =>
+        _answers.TryGetValue(questionId, out var answer) ? answer.Tokens : null;
+
+    /// <summary>Drops a question (waiting or decoding) and rolls its stream's cache back; false when unknown.</summary>
+    public bool Cancel(string questionId)
+    {
+        if (!_questions.ContainsKey(questionId)) return false;
+        if (_answers.Remove(questionId, out var answer)) RunnerOf(answer.Stream).EndAnswer(answer);
+        _questions.Remove(questionId);
+        _scheduler.FinishQuestion(questionId);
+        return true;
     }
 
     public bool RemoveStream(string streamId)
     {
         if (!_streams.Remove(streamId, out var kv)) return false;
-        foreach (var (id, answer) in _answers.Where(a => a.Value.Stream == kv).ToList())
+        foreach (var id in _questions.Where(q => q.Value.StreamId == streamId).Select(q => q.Key).ToList())
         {
             _answers.Remove(id);
             _questions.Remove(id);
         }
 
         _scheduler.RemoveStream(streamId);
+        _runners.Remove(kv);
         kv.Dispose();
         return true;
     }
@@ -80,7 +105,7 @@ public sealed class LiveEngine : IDisposable
         ArgumentNullException.ThrowIfNull(questionIds);
         if (questionIds.Length == 0) throw new ArgumentException("a question needs tokens", nameof(questionIds));
         var work = _scheduler.SubmitQuestion(streamId, questionId, questionIds.Length, maxNewTokens);
-        _questions[questionId] = ((long[])questionIds.Clone(), endOfSequence);
+        _questions[questionId] = (streamId, (long[])questionIds.Clone(), endOfSequence);
         return work;
     }
 
@@ -96,7 +121,7 @@ public sealed class LiveEngine : IDisposable
             var answer = _answers[q.Id];
             Guard(q.Id, failures, () =>
             {
-                _runner.DecodeStep(answer);
+                RunnerOf(answer.Stream).DecodeStep(answer);
                 _scheduler.CompleteDecodeStep(q.Id, answer.IsFinished);
                 if (answer.IsFinished) answers.Add(End(q));
             }, () => Abandon(q));
@@ -106,8 +131,8 @@ public sealed class LiveEngine : IDisposable
         {
             Guard(q.Id, failures, () =>
             {
-                var (ids, eos) = _questions[q.Id];
-                var answer = _runner.BeginAnswer(_streams[q.StreamId], ids, q.MaxNewTokens, eos);
+                var (_, ids, eos) = _questions[q.Id];
+                var answer = _runners[_streams[q.StreamId]].BeginAnswer(_streams[q.StreamId], ids, q.MaxNewTokens, eos);
                 _answers[q.Id] = answer;
                 if (answer.IsFinished)
                 {
@@ -124,13 +149,13 @@ public sealed class LiveEngine : IDisposable
                 using var scope = new TensorScope();
                 var standing = w.Session.StandingQuestions;
                 var query = _options.QuestionAwarePruning && standing.Count > 0 ? Array.ConvertAll(standing[0].TokenIds, id => (long)id) : null;
-                var result = _runner.PrefillWindow(_streams[w.Session.Id], _embedWindow(w.Window), w.Window, query);
+                var result = _runners[_streams[w.Session.Id]].PrefillWindow(_streams[w.Session.Id], _embedWindow(w.Window), w.Window, query);
                 prefills.Add((w.Session.Id, w.Window.Index, result));
 
                 // Standing questions come due by media time; they are asked over the cache as it is now.
                 foreach (var due in w.Session.TakeDueQuestions(w.Window.EndSeconds))
                 {
-                    Ask(w.Session.Id, $"{due.Id}@{w.Window.Index}", Array.ConvertAll(due.TokenIds, id => (long)id), _options.StandingAnswerMaxTokens, _options.EndOfSequence);
+                    Ask(w.Session.Id, StandingAnswerId(w.Session.Id, due.Id, w.Window.Index), Array.ConvertAll(due.TokenIds, id => (long)id), due.MaxNewTokens ?? _options.StandingAnswerMaxTokens, _options.EndOfSequence);
                 }
             }, () => { });
         }
@@ -149,12 +174,14 @@ public sealed class LiveEngine : IDisposable
         var answer = _answers[q.Id];
         _answers.Remove(q.Id);
         _questions.Remove(q.Id);
-        return new CompletedAnswer(q.Id, q.StreamId, _runner.EndAnswer(answer));
+        return new CompletedAnswer(q.Id, q.StreamId, RunnerOf(answer.Stream).EndAnswer(answer));
     }
+
+    private ModelRunner RunnerOf(StreamKv stream) => _runners[stream];
 
     private void Abandon(QuestionWork q)
     {
-        if (_answers.Remove(q.Id, out var answer)) _runner.EndAnswer(answer);
+        if (_answers.Remove(q.Id, out var answer)) RunnerOf(answer.Stream).EndAnswer(answer);
         _questions.Remove(q.Id);
         _scheduler.FinishQuestion(q.Id);
     }

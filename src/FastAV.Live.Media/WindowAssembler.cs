@@ -94,6 +94,28 @@ public sealed class WindowAssembler
         return acceptedEnd == long.MinValue ? [] : Advance(acceptedEnd);
     }
 
+    /// <summary>
+    /// Emits every open window whose end the media received so far has reached, without waiting out the lateness
+    /// tolerance: a barrier (a question asked "now" covers what was sent before it). Data arriving later for those
+    /// windows counts as late. Windows media has not reached stay open.
+    /// </summary>
+    public IReadOnlyList<MediaWindow> CloseReached()
+    {
+        var output = new List<MediaWindow>();
+        while (_open.Count > 0)
+        {
+            var index = _open.Keys.First();
+            if (WindowStartPts(index + 1) > _watermark)
+            {
+                break;
+            }
+
+            EmitThrough(index, output);
+        }
+
+        return output;
+    }
+
     /// <summary>End of stream: emits every open window (the last ones may be partial).</summary>
     public IReadOnlyList<MediaWindow> Flush()
     {

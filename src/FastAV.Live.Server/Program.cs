@@ -1,16 +1,28 @@
 using FastAV.Live.Server.Hosting;
 
-// fastav [serve] [--urls http://127.0.0.1:50051] [--Server:CertificatePath cert.pfx] [--Grpc:MaxReceiveMessageSize N] ...
+// fastav [serve] [--model DIR|none] [--urls http://127.0.0.1:50051] [--Server:CertificatePath cert.pfx] [--Grpc:MaxReceiveMessageSize N] ...
 // fastav tokenize --tokenizer PATH [--decode]   (text lines on stdin → JSON arrays of token ids)
+// fastav eval [--model DIR] (--set DIR | [--seed N] --count N) [--out DIR] [--name NAME]   (accuracy vs FLOPs per pruning setting)
+// fastav calibrate --model DIR (--set DIR | [--seed N] --count N) [--mass X] [--layer K] [--write-model]   (rollout → global keep rule)
 var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
 if (verb == "tokenize")
 {
     return await FastAV.Live.Server.Verbs.TokenizeVerb.RunAsync(args[1..], Console.In, Console.Out, Console.Error);
 }
 
+if (verb == "eval")
+{
+    return await FastAV.Live.Server.Verbs.EvalVerb.RunAsync(args[1..], Console.Out, Console.Error);
+}
+
+if (verb == "calibrate")
+{
+    return await FastAV.Live.Server.Verbs.CalibrateVerb.RunAsync(args[1..], Console.Out, Console.Error);
+}
+
 if (verb != "serve")
 {
-    await Console.Error.WriteLineAsync($"fastav: unknown verb '{verb}'. Verbs available: serve, tokenize.");
+    await Console.Error.WriteLineAsync($"fastav: unknown verb '{verb}'. Verbs available: serve, tokenize, eval, calibrate.");
     return 2;
 }
 

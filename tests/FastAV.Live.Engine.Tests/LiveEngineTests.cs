@@ -85,6 +85,101 @@ public sealed class LiveEngineTests : IDisposable
     }
 
     [Fact]
+    public void AStandingAnswerCoversExactlyTheMediaUpToItsWindowEvenWithABacklog()
+    {
+        // All four windows are pending at once and the budget fits them all: the answer due at window 1 must still
+        // be computed before window 2 enters the cache, as if the stream had arrived in real time.
+        var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 1000, MaxBacklogSeconds = 100 });
+        using var engine = new LiveEngine(Runner(), scheduler, Embed, new LiveEngineOptions { StandingAnswerMaxTokens = 3 });
+        var session = new StreamSession("cam", Geometry);
+        engine.AddStream(session, CacheOptions with { Budget = new KvBudget { MaxTokens = 200 } }, new StreamingLlmEviction(), Prompt);
+        session.AddStandingQuestion(new StandingQuestion { Id = "door", TokenIds = [9, 2, 6], PeriodSeconds = 2 });
+        for (var w = 0; w < 4; w++) session.AddWindow(w);
+        var answers = new List<CompletedAnswer>();
+        for (var i = 0; i < 30; i++) answers.AddRange(engine.Step().Answers);
+
+        // The same question asked directly over a stream that holds windows 0 and 1 only.
+        var direct = Runner();
+        using var alone = direct.CreateStream(CacheOptions with { Budget = new KvBudget { MaxTokens = 200 } }, new StreamingLlmEviction());
+        direct.PrefillPrompt(alone, Prompt);
+        var replay = new StreamSession("replay", Geometry);
+        replay.SetPrompt(Prompt.Length);
+        for (var w = 0; w < 2; w++)
+        {
+            using var scope = new TensorScope();
+            var window = replay.AddWindow(w);
+            direct.PrefillWindow(alone, Embed(window), window);
+        }
+
+        Assert.Equal(direct.Answer(alone, [9, 2, 6], 3).Tokens, answers.Single(a => a.QuestionId == "cam/door@1").Result.Tokens);
+    }
+
+    [Fact]
+    public void EachStreamPrunesWithItsOwnRunnerAndACancelledQuestionLeavesTheCacheAsItWas()
+    {
+        var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 100, MaxBacklogSeconds = 100 });
+        using var engine = new LiveEngine(Runner(), scheduler, Embed);
+        var pruned = new StreamSession("pruned", Geometry);
+        var full = new StreamSession("full", Geometry);
+        engine.AddStream(pruned, CacheOptions, new StreamingLlmEviction(), Prompt);
+        engine.AddStream(full, CacheOptions, new StreamingLlmEviction(), Prompt, new ModelRunner(_tiny.Model));
+        pruned.AddWindow(0);
+        full.AddWindow(0);
+        var step = engine.Step();
+        Assert.Equal(2, step.Prefills.Count);
+        Assert.Equal(12, step.Prefills.Single(p => p.StreamId == "full").Result.KeptPerLayer[3].Length); // unpruned: every token
+        Assert.True(step.Prefills.Single(p => p.StreamId == "pruned").Result.KeptPerLayer[3].Length < 12);
+
+        var before = engine.Stream("full").Cache.Layer(0).Rows.ToArray();
+        engine.Ask("full", "q", Question, maxNewTokens: 5);
+        engine.Step(); // prefill: the question's rows are in the tensors now
+        Assert.Equal(1, engine.QuestionsInFlight("full"));
+        Assert.NotNull(engine.TokensSoFar("q"));
+        Assert.True(engine.Cancel("q"));
+        Assert.False(engine.Cancel("q"));
+        Assert.Equal(0, engine.QuestionsInFlight("full"));
+        Assert.Null(engine.TokensSoFar("q"));
+        var kv = engine.Stream("full");
+        Assert.Equal(before, kv.Cache.Layer(0).Rows.ToArray());
+        for (var l = 0; l < 4; l++) Assert.Equal(kv.Cache.Layer(l).Count, kv.Tensors[l].Count);
+        full.AddWindow(1);
+        Assert.Single(engine.Step().Prefills); // the stream ingests again
+    }
+
+    [Fact]
+    public void InfiniPotVSeesTheTemporalRedundancyOfRealFrames()
+    {
+        // Window 0: frame 1 repeats frame 0 in spatial cells 0 and 1 and changes in cells 2 and 3. Window 1's first
+        // frame repeats window 0's last frame exactly (a still scene), its second frame is new.
+        var runner = new ModelRunner(_tiny.Model);
+        using var kv = runner.CreateStream(CacheOptions with { Budget = new KvBudget { MaxTokens = 200 } }, new InfiniPotVEviction());
+        var session = new StreamSession("cam", Geometry);
+        session.SetPrompt(0);
+        long[] frame0 = [1, 2, 3, 4], frame1 = [1, 2, 30, 40], frame2 = [11, 12, 13, 14];
+        long[] audio = [5, 6, 7], separator = [8];
+        foreach (var frames in new[] { (frame0, frame1), (frame1, frame2) })
+        {
+            using var scope = new TensorScope();
+            var window = session.AddWindow(session.WindowCount);
+            runner.PrefillWindow(kv, _tiny.Model.Embed([.. frames.Item1, .. frames.Item2, .. audio, .. separator]), window);
+        }
+
+        var rows = kv.Cache.Layer(0).Rows.ToArray();
+        float R(long window, int offset) => rows.Single(r => r.Window == window && r.Position - rows.First(x => x.Window == window).Position == offset).Redundancy;
+        Assert.Equal(0f, R(0, 0)); // the stream's first frame has nothing before it
+        Assert.Equal(1f, R(0, 4), 5); // cell 0 of frame 1 repeats frame 0
+        Assert.Equal(1f, R(0, 5), 5);
+        Assert.True(R(0, 6) < 0.9f && R(0, 7) < 0.9f);
+        Assert.All(Enumerable.Range(0, 4), k => Assert.Equal(1f, R(1, k), 5)); // across windows: frame1 again
+        Assert.Equal(0f, R(0, 8)); // audio tokens carry none
+        var explicitCosine = Cosine(_tiny.Model.Embed([3]).ToArray<float>(), _tiny.Model.Embed([30]).ToArray<float>());
+        Assert.Equal(explicitCosine, R(0, 6), 5);
+    }
+
+    private static float Cosine(float[] a, float[] b) =>
+        (float)(a.Zip(b, (x, y) => (double)x * y).Sum() / Math.Sqrt(a.Sum(x => (double)x * x) * b.Sum(y => (double)y * y)));
+
+    [Fact]
     public void StandingQuestionsAreAskedWhenDueAndCanScoreTheWindows()
     {
         var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 100, MaxBacklogSeconds = 100 });
@@ -104,7 +199,7 @@ public sealed class LiveEngineTests : IDisposable
             prefills.AddRange(step.Prefills.Select(p => p.Result));
         }
 
-        Assert.Equal(["door@1", "door@3"], answers.Select(a => a.QuestionId));
+        Assert.Equal(["cam/door@1", "cam/door@3"], answers.Select(a => a.QuestionId));
         Assert.All(answers, a => Assert.Equal(2, a.Result.Tokens.Length));
         Assert.Equal(4, prefills.Count);
         Assert.All(prefills, p => Assert.Equal(12 + 3, p.Flops.TokensPerLayer[0])); // the question rides along for scoring

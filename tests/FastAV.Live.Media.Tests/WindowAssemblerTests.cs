@@ -61,6 +61,34 @@ public sealed class WindowAssemblerTests
     }
 
     [Fact]
+    public void CloseReachedEmitsWindowsTheMediaHasReachedWithoutWaitingForLateData()
+    {
+        var assembler = new WindowAssembler(Options);
+        var windows = new List<MediaWindow>();
+        windows.AddRange(assembler.AddFrame(Frame(0)));
+        windows.AddRange(assembler.AddFrame(Frame(500)));
+        windows.AddRange(assembler.AddAudio(Audio(0, 1000)));
+        windows.AddRange(assembler.AddAudio(Audio(1000, 500))); // media time 1.5 s: window 1 reached its middle only
+        windows.AddRange(assembler.AddFrame(Frame(1000)));
+        Assert.Single(windows); // 1.5 s ≥ 1 s + 0.3 s tolerance emits window 0 on its own
+
+        Assert.Empty(assembler.CloseReached()); // window 1 ends at 2 s; media reached 1.5 s
+        windows.AddRange(assembler.AddAudio(Audio(1500, 500)));
+        Assert.Single(windows); // 2.0 s < 2 s + 0.3 s: waiting out the tolerance
+        var closed = assembler.CloseReached();
+        var window = Assert.Single(closed);
+        Assert.Equal(1, window.Index);
+        Assert.False(window.IsPartial);
+        Assert.Equal(0, window.MissingAudioSampleCount);
+        Assert.Equal([1_000_000L], window.Frames.Select(f => f.TickPtsMicroseconds));
+
+        assembler.AddFrame(Frame(1500)); // after the barrier this window's data is late
+        Assert.Equal(1, assembler.Stats.LateFrameCount);
+        Assert.Empty(assembler.CloseReached());
+        Assert.Empty(assembler.Flush());
+    }
+
+    [Fact]
     public void FarFutureDataIsDroppedNotBuffered()
     {
         var assembler = new WindowAssembler(Options with { MaxAheadSeconds = 5 });

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using FastAV.Live.Server.Inference;
 using FastAV.Live.Server.Services;
 using FastAV.Live.Server.Streams;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -30,14 +31,17 @@ public sealed class LiveServer : IAsyncDisposable
 
     public StreamRegistry Registry => _app.Services.GetRequiredService<StreamRegistry>();
 
-    public static async Task<LiveServer> StartAsync(Action<LiveAnalyticsOptions>? configure = null)
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Ingest only (no model) unless <paramref name="inference"/> names one: most tests are about the protocol.</summary>
+    public static async Task<LiveServer> StartAsync(Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         // h2c with prior knowledge needs an HTTP/2-only endpoint.
         builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpcServer();
-        builder.Services.AddLiveAnalytics(builder.Configuration, configure);
+        builder.Services.AddLiveAnalytics(builder.Configuration, configure, inference ?? (o => o.Model = ModelHost.None));
         var app = builder.Build();
         app.UseGrpcServer();
         try

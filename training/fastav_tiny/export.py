@@ -30,44 +30,40 @@ def hf_config(m: FastAvTiny, tok: ByteBpeTokenizer) -> dict:
 
 
 def fastav_manifest(m: FastAvTiny, tok: ByteBpeTokenizer, scfg: StreamConfig) -> dict:
+    """fastav.json in the schema the C# FastAvConfig reads (src/FastAV.Live.Models/Config/FastAvConfig.cs): one
+    checkpoint holding every part, a "stream" prompt ([frame tokens][audio tokens]<|window|> per window)."""
     mc = m.mc
+    side = int(round(mc.tokens_per_frame ** 0.5))
+    assert side * side == mc.tokens_per_frame, "tokens_per_frame must be a square grid"
     return {
         "name": "fastav-tiny",
-        "weights": "model.safetensors",
-        "llm": {"family": "qwen2", "prefix": "model.", "lm_head": "tied:model.embed_tokens.weight"},
+        "llm": {"path": ".", "weight_prefix": "model."},
+        "tokenizer": ".",
         "vision_encoder": {
-            "family": "siglip", "prefix": "vision_model.", "config": "vision_config",
-            "output": "post_layernorm", "image_size": m.vc.image_size, "patch_size": m.vc.patch_size,
-            "resize": "none: frames are image_size x image_size RGB",
-            "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5], "rescale": 1 / 255,
+            "path": ".", "weight_prefix": "vision_model.", "image_size": m.vc.image_size,
+            "resize": "none", "rescale": 1 / 255, "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5],
         },
+        "vision_projector": {"type": "mlp2x_gelu", "weight_prefix": "vision_projector.", "pooled_grid": [side, side],
+                             "pool_after_projector": False},
         "audio_encoder": {
-            "family": "whisper", "prefix": "encoder.", "config": "audio_config",
+            "path": ".", "weight_prefix": "encoder.",
             "features": {"type": "whisper_log_mel", "sampling_rate": SAMPLE_RATE, "n_fft": 400, "hop_length": 160,
-                         "num_mel_bins": 80, "mel_scale": "slaney", "window_seconds": 1,
-                         "normalise": "per window: log10 clamp 1e-10, max(x, max-8), (x+4)/4; 100 frames"},
+                         "num_mel_bins": m.ac.num_mel_bins, "mel_scale": "slaney", "normalise": "per_window"},
         },
-        "projectors": {
-            "vision": {"prefix": "vision_projector.", "type": "mlp2x_gelu", "layers": ["linear_1", "gelu", "linear_2"],
-                       "pooling": f"avg2d patch grid {m.vc.image_size // m.vc.patch_size}x{m.vc.image_size // m.vc.patch_size}"
-                                  f" -> {int(mc.tokens_per_frame ** 0.5)}x{int(mc.tokens_per_frame ** 0.5)} row-major, before the projector"},
-            "audio": {"prefix": "audio_projector.", "type": "mlp2x_gelu", "layers": ["linear_1", "gelu", "linear_2"],
-                      "pooling": f"avg1d {m.ac.max_source_positions} encoder positions -> {mc.audio_tokens_per_second}, before the projector"},
-        },
+        "audio_projector": {"type": "mlp2x_gelu", "weight_prefix": "audio_projector."},
         "window_seconds": 1.0,
         "frames_per_window": mc.frames_per_window,
         "frame_times": [j / mc.frames_per_window for j in range(mc.frames_per_window)],
         "tokens_per_frame": mc.tokens_per_frame,
         "audio_tokens_per_second": mc.audio_tokens_per_second,
-        "window_layout": "[frame tokens of frame 0..F-1][audio tokens]<|window|>",
-        "placeholders": {"video": "<|video|>", "audio": "<|audio|>", "window": "<|window|>"},
-        "prompt_template": {
+        "prompt": {
+            "format": "stream",
             "stream_prefix": PREFIX,
-            "window": "<|video|>*{frames_per_window*tokens_per_frame}<|audio|>*{audio_tokens_per_second}<|window|>",
+            "window": "{video}{audio}<|window|>",
             "question": "{question}" + QUESTION_SUFFIX,
-            "answer_end": ANSWER_END,
         },
-        "stop_tokens": ["<|im_end|>"],
+        "special_tokens": {"video_pad": "<|video|>", "audio_pad": "<|audio|>", "window_separator": "<|window|>",
+                           "stop": [ANSWER_END]},
         "trained_windows": scfg.windows,
         "training": "training/README.md",
     }

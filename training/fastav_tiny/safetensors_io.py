@@ -8,7 +8,8 @@ import numpy as np
 import torch
 
 _DTYPES = {torch.float32: ("F32", np.float32), torch.int64: ("I64", np.int64), torch.int32: ("I32", np.int32),
-           torch.uint8: ("U8", np.uint8), torch.int16: ("I16", np.int16)}
+           torch.uint8: ("U8", np.uint8), torch.int16: ("I16", np.int16),
+           torch.float16: ("F16", np.float16)}
 _BY_NAME = {v[0]: v[1] for v in _DTYPES.values()}
 
 

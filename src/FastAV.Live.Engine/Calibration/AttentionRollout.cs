@@ -18,23 +18,47 @@ public static class AttentionRollout
         var rollout = Identity(n);
         for (var l = 0; l < layerCount; l++)
         {
-            var map = layerMaps[l] ?? throw new ArgumentException($"layer {l} has no map", nameof(layerMaps));
-            if (map.Length != (long)n * n) throw new ArgumentException($"layer {l} map has {map.Length} values, expected {n} × {n}", nameof(layerMaps));
-            var mixed = new double[n * n];
-            for (var i = 0; i < n; i++)
-            {
-                for (var j = 0; j < n; j++)
-                {
-                    var a = map[i * n + j];
-                    if (!float.IsFinite(a)) throw new ArgumentException($"layer {l} map has a non-finite value at ({i}, {j})", nameof(layerMaps));
-                    mixed[i * n + j] = alpha * a + (i == j ? 1 - alpha : 0);
-                }
-            }
-
-            rollout = Multiply(mixed, rollout, n);
+            rollout = Multiply(Mixed(layerMaps[l], n, l, alpha, nameof(layerMaps)), rollout, n);
         }
 
         return rollout;
+    }
+
+    // Ã_l = α·A_l + (1−α)·I, checked.
+    private static double[] Mixed(float[]? map, int n, int l, double alpha, string paramName)
+    {
+        if (map is null) throw new ArgumentException($"layer {l} has no map", paramName);
+        if (map.Length != (long)n * n) throw new ArgumentException($"layer {l} map has {map.Length} values, expected {n} × {n}", paramName);
+        var mixed = new double[n * n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                var a = map[i * n + j];
+                if (!float.IsFinite(a)) throw new ArgumentException($"layer {l} map has a non-finite value at ({i}, {j})", paramName);
+                mixed[i * n + j] = alpha * a + (i == j ? 1 - alpha : 0);
+            }
+        }
+
+        return mixed;
+    }
+
+    /// <summary>
+    /// Influence (column sums of R_l) after each of the first l = 1..layerMaps.Count layers, [layers][n]: entry l − 1
+    /// equals <see cref="Influence"/>(<see cref="Rollout"/>(layerMaps, n, l), n), computed in one pass.
+    /// </summary>
+    public static double[][] InfluenceByLayer(IReadOnlyList<float[]> layerMaps, int tokens, double alpha = 0.5)
+    {
+        ArgumentNullException.ThrowIfNull(layerMaps);
+        var result = new double[layerMaps.Count][];
+        var rollout = Rollout(layerMaps, tokens, 0, alpha);
+        for (var l = 0; l < layerMaps.Count; l++)
+        {
+            rollout = Multiply(Mixed(layerMaps[l], tokens, l, alpha, nameof(layerMaps)), rollout, tokens);
+            result[l] = Influence(rollout, tokens);
+        }
+
+        return result;
     }
 
     /// <summary>Column sums of a rollout [n, n]: how much every later token draws on each token.</summary>

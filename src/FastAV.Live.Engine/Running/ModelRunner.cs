@@ -180,6 +180,7 @@ public sealed partial class ModelRunner
             book.UpdateScores(l, lastQuery.Row(l).AsSpan(0, cachedBefore[l]));
         }
 
+        var redundancy = book.Policy is InfiniPotVEviction ? TemporalRedundancy.Measure(stream, embeddings, frameOfToken, n) : null;
         var incoming = kept.Select(k => k.Length).ToArray();
         var plan = book.MakeRoom(incoming, n + q);
         Apply(stream, plan, incoming);
@@ -200,6 +201,7 @@ public sealed partial class ModelRunner
                     Score = blockScores[l][j],
                     ValueKeyRatio = ratio[j],
                     ValueNorm = valueNorm[j],
+                    Redundancy = redundancy?[i] ?? 0,
                 };
             }
 

@@ -20,5 +20,8 @@ public sealed class StreamKv : IDisposable
     /// <summary>The question being answered over this cache, if any: no prefill may run until it ends.</summary>
     public AnswerInProgress? ActiveAnswer { get; internal set; }
 
+    /// <summary>Embeddings of the last frame prefilled, one row per spatial token (InfiniPot-V compares the next frame with it).</summary>
+    internal float[][]? PreviousFrame { get; set; }
+
     public void Dispose() => Tensors.Dispose();
 }

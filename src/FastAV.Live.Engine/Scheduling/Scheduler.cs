@@ -118,6 +118,7 @@ public sealed class Scheduler
     private List<WindowWork> TakeWindows(ref int budget, bool batchEmpty)
     {
         var windows = new List<WindowWork>();
+        var taken = new HashSet<string>();
         if (_streams.Count == 0) return windows;
         var progress = true;
         var next = _cursor % _streams.Count;
@@ -127,12 +128,15 @@ public sealed class Scheduler
             for (var k = 0; k < _streams.Count; k++)
             {
                 var s = _streams[(next + k) % _streams.Count];
-                if (_answering.Contains(s.Id) || !s.TryPeekPending(out var w)) continue;
+                // One window per stream per step: a standing question that comes due at a window is asked before the
+                // stream's next window, so its answer covers exactly the media up to that window.
+                if (_answering.Contains(s.Id) || taken.Contains(s.Id) || !s.TryPeekPending(out var w)) continue;
 
                 // An oversized window still runs alone on an otherwise empty step, so nothing starves.
                 var fits = w.TokenCount <= budget || (batchEmpty && windows.Count == 0);
                 if (!fits) continue;
                 s.TryTakePending(out _);
+                taken.Add(s.Id);
                 windows.Add(new WindowWork(s, w));
                 budget -= w.TokenCount;
                 _cursor = (_streams.IndexOf(s) + 1) % _streams.Count;

@@ -8,4 +8,7 @@ public sealed record StandingQuestion
     public required int[] TokenIds { get; init; }
 
     public double PeriodSeconds { get; init; } = 10;
+
+    /// <summary>Longest answer; the engine's default when null.</summary>
+    public int? MaxNewTokens { get; init; }
 }

@@ -146,6 +146,14 @@ public sealed class StreamSession
         _standing.Add(question);
     }
 
+    /// <summary>Stops asking a standing question; false when it is not standing.</summary>
+    public bool RemoveStandingQuestion(string questionId)
+    {
+        if (!_nextDue.Remove(questionId)) return false;
+        _standing.RemoveAll(q => q.Id == questionId);
+        return true;
+    }
+
     /// <summary>Standing questions due by mediaSeconds; each becomes due again one period later.</summary>
     public IReadOnlyList<StandingQuestion> TakeDueQuestions(double mediaSeconds)
     {

@@ -111,7 +111,17 @@ internal sealed class GrpcCall<TRequest, TResponse> : IClientCall
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cts.Token);
-            var stream = await _requestStream.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+            var opened = _requestStream.Task;
+            if (!opened.IsCompleted && await Task.WhenAny(opened, _responseTask).WaitAsync(linked.Token).ConfigureAwait(false) != opened)
+            {
+                // The response ended before the request body was ever opened (connection refused, a trailers-only
+                // answer): the write can never happen, and the call's status is the answer.
+                if (_responseTask.Exception?.InnerException is { } failure) throw ToRpcException(failure);
+                await AwaitServerStatusAsync().ConfigureAwait(false);
+                throw ToRpcException(new IOException("the server answered before the request stream opened"));
+            }
+
+            var stream = await opened.ConfigureAwait(false);
             _writer ??= new MessageWriter(
                 PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true)), _channel.Options.MaxSendMessageSize, _requestEncoding);
             await _writer.WriteAsync(message, _method.RequestMarshaller, options ?? _options.WriteOptions, linked.Token)

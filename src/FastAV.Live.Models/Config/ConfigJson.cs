@@ -166,6 +166,24 @@ public sealed class ConfigJson
             : throw Bad(name, "must be a list of strings", v);
     }
 
+    /// <summary>A list of finite numbers, or empty when absent.</summary>
+    public double[] DoubleList(string name)
+    {
+        if (!Has(name))
+        {
+            return [];
+        }
+
+        var v = _root.GetProperty(name);
+        return v.ValueKind == JsonValueKind.Array && v.GetArrayLength() <= 4096
+            && v.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var d) && double.IsFinite(d))
+            ? v.EnumerateArray().Select(e => e.GetDouble()).ToArray()
+            : throw Bad(name, "must be a list of finite numbers", v);
+    }
+
+    /// <summary>Whether the field is a string (as opposed to an object or anything else).</summary>
+    public bool IsString(string name) => Has(name) && _root.GetProperty(name).ValueKind == JsonValueKind.String;
+
     public InvalidDataException Bad(string name, string rule, object? value) =>
         new($"{Source}: {name} {rule}, not {Format(value)}");
 

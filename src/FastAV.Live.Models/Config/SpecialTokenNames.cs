@@ -9,6 +9,9 @@ public sealed record SpecialTokenNames
 
     public IReadOnlyList<string> Stop { get; init; } = ["<|im_end|>", "<|endoftext|>"];
 
+    /// <summary>The token that ends every window of a stream (its query row scores the window); null = none.</summary>
+    public string? WindowSeparator { get; init; }
+
     internal static SpecialTokenNames Read(ConfigJson? json)
     {
         if (json is null)
@@ -27,6 +30,7 @@ public sealed record SpecialTokenNames
             VideoPad = NonEmpty(json, "video_pad", "<|video_pad|>"),
             AudioPad = NonEmpty(json, "audio_pad", "<|audio_pad|>"),
             Stop = stop,
+            WindowSeparator = json.Has("window_separator") ? NonEmpty(json, "window_separator", string.Empty) : null,
         };
     }
 

@@ -20,8 +20,8 @@ public sealed record WhisperEncoderConfig
 
     public required string ActivationFunction { get; init; }
 
-    /// <summary>Whisper's layer norms use PyTorch's default epsilon.</summary>
-    public double LayerNormEps => 1e-5;
+    /// <summary>Whisper's layer norms use PyTorch's default epsilon unless layer_norm_eps says otherwise.</summary>
+    public double LayerNormEps { get; init; } = 1e-5;
 
     public int HeadDim => DModel / EncoderAttentionHeads;
 
@@ -30,10 +30,12 @@ public sealed record WhisperEncoderConfig
     public static WhisperEncoderConfig Parse(string json, string source = "config.json") =>
         ConfigJson.Parse(System.Text.Encoding.UTF8.GetBytes(json), source, Read);
 
-    private static WhisperEncoderConfig Read(ConfigJson json)
+    private static WhisperEncoderConfig Read(ConfigJson root)
     {
+        // An audio-visual model's config.json nests the encoder under audio_config (model_type whisper_encoder).
+        var json = root.Object("audio_config") ?? root;
         var type = json.String("model_type", "whisper");
-        if (type != "whisper")
+        if (type is not ("whisper" or "whisper_encoder"))
         {
             throw new NotSupportedException($"{json.Source}: model_type '{type}' is not whisper");
         }
@@ -60,6 +62,7 @@ public sealed record WhisperEncoderConfig
             NumMelBins = json.PositiveInt("num_mel_bins", 80, max: 1024),
             MaxSourcePositions = json.PositiveInt("max_source_positions", 1500, max: 1 << 20),
             ActivationFunction = act,
+            LayerNormEps = json.PositiveDouble("layer_norm_eps", 1e-5),
         };
     }
 }

@@ -49,7 +49,7 @@ internal sealed class DecoderAttention : IDisposable
     /// (before RoPE) and values to <paramref name="kv"/>, then attends to <paramref name="cachedSlots"/>
     /// of the tokens cached before (all when null) and to the block itself.
     /// </summary>
-    public Tensor Forward(Tensor x, ReadOnlySpan<long> positions, LayerKv kv, int[]? cachedSlots, int layer, LastQueryAttention? lastQuery)
+    public Tensor Forward(Tensor x, ReadOnlySpan<long> positions, LayerKv kv, int[]? cachedSlots, int layer, LastQueryAttention? lastQuery, AttentionMaps? maps = null)
     {
         using var scope = new TensorScope();
         var t = x.Size(0);
@@ -108,6 +108,11 @@ internal sealed class DecoderAttention : IDisposable
             lastQuery.Record(layer, LastQueryRow(qRot, kByHead), slots);
         }
 
+        if (maps is not null)
+        {
+            maps.Record(layer, FullMap(qGrouped, kByHead, mask, t, keyCount), (int)t, slots);
+        }
+
         return scope.MoveToOuter(output);
     }
 
@@ -127,6 +132,24 @@ internal sealed class DecoderAttention : IDisposable
         var scores = qLast.Matmul(kByHead.Transpose(1, 2)).Mul(1.0 / Math.Sqrt(_headDim)); // [kvHeads, group, S]
         var row = scores.To(DType.Float32).Softmax(-1).Mean([0, 1]);
         return row.ToArray<float>();
+    }
+
+    // Offline only: softmax(Q·Kᵀ/√d + causal mask) of every head, averaged over heads: [T, S] row-major.
+    private float[] FullMap(Tensor qGrouped, Tensor kByHead, Tensor? mask, long t, long s)
+    {
+        if (t * s > AttentionMaps.MaxCells)
+        {
+            throw new ArgumentOutOfRangeException(nameof(t), $"a {t} × {s} attention map is more than the {AttentionMaps.MaxCells} cells recorded per layer");
+        }
+
+        var scores = qGrouped.Matmul(kByHead.Transpose(1, 2)).To(DType.Float32).Mul(1.0 / Math.Sqrt(_headDim)); // [kvHeads, group·T, S]
+        if (mask is not null)
+        {
+            scores = scores.MaskedFill(mask.LogicalNot().Unsqueeze(0), double.NegativeInfinity);
+        }
+
+        var map = scores.Softmax(-1).Reshape(_kvHeads * _group, t, s).Mean([0]); // [T, S]
+        return map.Contiguous().ToArray<float>();
     }
 
     // Row i (query i of the block, for each of the group's heads) sees key j when j <= cached + i.

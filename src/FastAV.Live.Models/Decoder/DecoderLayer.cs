@@ -26,10 +26,10 @@ internal sealed class DecoderLayer : IDisposable
     public DecoderMlp Mlp { get; }
 
     /// <summary>x [T, hidden] -> [T, hidden]; the block's keys and values are appended to <paramref name="kv"/>.</summary>
-    public Tensor Forward(Tensor x, ReadOnlySpan<long> positions, LayerKv kv, int[]? cachedSlots, LastQueryAttention? lastQuery)
+    public Tensor Forward(Tensor x, ReadOnlySpan<long> positions, LayerKv kv, int[]? cachedSlots, LastQueryAttention? lastQuery, AttentionMaps? maps = null)
     {
         using var scope = new TensorScope();
-        var h = x.Add(Attention.Forward(InputNorm.Forward(x), positions, kv, cachedSlots, Index, lastQuery));
+        var h = x.Add(Attention.Forward(InputNorm.Forward(x), positions, kv, cachedSlots, Index, lastQuery, maps));
         return scope.MoveToOuter(h.Add(Mlp.Forward(PostAttentionNorm.Forward(h))));
     }
 

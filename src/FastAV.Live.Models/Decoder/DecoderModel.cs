@@ -108,7 +108,8 @@ public sealed class DecoderModel : IDisposable
     /// Runs layers [<paramref name="fromLayer"/>, <paramref name="toLayer"/>) on <paramref name="hidden"/>
     /// [T, hidden] at <paramref name="positions"/> [T]; returns [T, hidden]. Each layer appends the block
     /// to its cache and attends to <paramref name="cachedSlots"/>[layer] of what it held before (all
-    /// when absent). <paramref name="lastQuery"/>, when given, receives each layer's last-query row.
+    /// when absent). <paramref name="lastQuery"/>, when given, receives each layer's last-query row;
+    /// <paramref name="maps"/>, when given (offline analysis only), each layer's full head-averaged attention map.
     /// </summary>
     public Tensor RunLayers(
         Tensor hidden,
@@ -117,7 +118,8 @@ public sealed class DecoderModel : IDisposable
         int fromLayer,
         int toLayer,
         LastQueryAttention? lastQuery = null,
-        IReadOnlyDictionary<int, int[]>? cachedSlots = null)
+        IReadOnlyDictionary<int, int[]>? cachedSlots = null,
+        AttentionMaps? maps = null)
     {
         ArgumentNullException.ThrowIfNull(hidden);
         ArgumentNullException.ThrowIfNull(cache);
@@ -169,7 +171,7 @@ public sealed class DecoderModel : IDisposable
         for (var i = fromLayer; i < toLayer; i++)
         {
             var slots = cachedSlots is not null && cachedSlots.TryGetValue(i, out var s) ? s : null;
-            var next = _layers[i].Forward(h, positions, cache[i], slots, lastQuery);
+            var next = _layers[i].Forward(h, positions, cache[i], slots, lastQuery, maps);
             if (!ReferenceEquals(h, hidden))
             {
                 h.Dispose();

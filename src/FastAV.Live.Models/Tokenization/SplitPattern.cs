@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace FastAV.Live.Models.Tokenization;
 
@@ -18,19 +19,33 @@ public sealed class SplitPattern
     public const string Llama3Regex =
         @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
+    /// <summary>GPT-2's own split (ByteLevel with use_regex): case-sensitive contractions, an optional space before letters, digits or symbols.</summary>
+    public const string Gpt2Regex = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
+
     private readonly int _maxDigits;
 
-    private SplitPattern(int maxDigits) => _maxDigits = maxDigits;
+    // GPT-2's pattern runs on .NET's Regex: it has no case folding or newline rules to hand-match. The one difference
+    // from the reference (letters outside the BMP count as symbols) cannot occur in a vocabulary learnt from ASCII text.
+    private readonly Regex? _gpt2;
+
+    private SplitPattern(int maxDigits, Regex? gpt2 = null)
+    {
+        _maxDigits = maxDigits;
+        _gpt2 = gpt2;
+    }
 
     public static SplitPattern Qwen2 { get; } = new(1);
 
     public static SplitPattern Llama3 { get; } = new(3);
+
+    public static SplitPattern Gpt2 { get; } = new(0, new Regex(Gpt2Regex, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(5)));
 
     /// <summary>The matcher for a tokenizer.json Split regex; only the patterns above are supported.</summary>
     public static SplitPattern FromRegex(string regex) => regex switch
     {
         Qwen2Regex => Qwen2,
         Llama3Regex => Llama3,
+        Gpt2Regex => Gpt2,
         _ => throw new NotSupportedException(
             $"pre-tokenizer Split regex is not supported (supported: the Qwen2 and LLaMA-3 patterns): {regex}"),
     };
@@ -38,6 +53,17 @@ public sealed class SplitPattern
     /// <summary>Appends (start, length) in UTF-16 units of each piece of <paramref name="text"/>, covering all of it.</summary>
     public void Split(ReadOnlySpan<char> text, List<(int Start, int Length)> pieces)
     {
+        if (_gpt2 is not null)
+        {
+            // Every character is a letter, a digit, whitespace or a symbol, so the matches tile the text.
+            foreach (var match in _gpt2.EnumerateMatches(text))
+            {
+                pieces.Add((match.Index, match.Length));
+            }
+
+            return;
+        }
+
         var i = 0;
         while (i < text.Length)
         {

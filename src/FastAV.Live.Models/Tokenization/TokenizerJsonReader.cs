@@ -293,10 +293,16 @@ internal static class TokenizerJsonReader
                     pattern = SplitPattern.FromRegex(regex);
                     break;
                 case "ByteLevel":
-                    if (Flag(p, "add_prefix_space") || !p.TryGetProperty("use_regex", out var ur) || ur.ValueKind != JsonValueKind.False)
+                    if (Flag(p, "add_prefix_space"))
                     {
-                        throw new NotSupportedException(
-                            $"{source}: ByteLevel pre-tokenizer with add_prefix_space or use_regex (GPT-2's own split) is not supported");
+                        throw new NotSupportedException($"{source}: ByteLevel pre-tokenizer with add_prefix_space is not supported");
+                    }
+
+                    // use_regex (default true): GPT-2's own split, unless a Split before it already cut the text.
+                    if (!p.TryGetProperty("use_regex", out var ur) || ur.ValueKind != JsonValueKind.False)
+                    {
+                        pattern = pattern is null ? SplitPattern.Gpt2
+                            : throw new NotSupportedException($"{source}: a Split pre-tokenizer followed by ByteLevel with use_regex is not supported");
                     }
 
                     break;

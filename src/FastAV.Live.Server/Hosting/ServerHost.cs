@@ -12,12 +12,14 @@ public static class ServerHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        // --urls is accepted as ASP.NET Core users expect, but the listeners come from ServerOptions alone
+        // --model DIR (or "none") is Inference:Model. --urls is accepted as ASP.NET Core users expect, but the listeners come from ServerOptions alone
         // (Kestrel would otherwise warn that its endpoints override the "urls" setting).
         args = args.Select(a => a switch
         {
             "--urls" => "--Server:Urls",
             _ when a.StartsWith("--urls=", StringComparison.Ordinal) => "--Server:Urls=" + a["--urls=".Length..],
+            "--model" => "--Inference:Model",
+            _ when a.StartsWith("--model=", StringComparison.Ordinal) => "--Inference:Model=" + a["--model=".Length..],
             _ => a,
         }).ToArray();
         var builder = WebApplication.CreateSlimBuilder(args);

@@ -1,4 +1,5 @@
 using FastAV.Live.Grpc;
+using FastAV.Live.Server.Inference;
 using FastAV.Live.Server.Streams;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,7 @@ namespace FastAV.Live.Server.Services;
 /// <summary>Registers LiveAnalytics: its options (section "LiveAnalytics", validated at start-up), the stream registry and the service.</summary>
 public static class LiveAnalyticsRegistration
 {
-    public static IServiceCollection AddLiveAnalytics(this IServiceCollection services, IConfiguration configuration, Action<LiveAnalyticsOptions>? configure = null)
+    public static IServiceCollection AddLiveAnalytics(this IServiceCollection services, IConfiguration configuration, Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var options = services.AddOptions<LiveAnalyticsOptions>().Bind(configuration.GetSection(LiveAnalyticsOptions.SectionName));
@@ -21,6 +22,13 @@ public static class LiveAnalyticsRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiveAnalyticsOptions>, LiveAnalyticsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StreamRegistry>();
+        var inferenceOptions = services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.SectionName));
+        if (inference is not null)
+        {
+            inferenceOptions.Configure(inference);
+        }
+
+        services.TryAddSingleton<ModelHost>();
         services.AddGrpcService<LiveAnalyticsService>();
         return services;
     }
@@ -34,6 +42,7 @@ public static class LiveAnalyticsRegistration
         try
         {
             _ = services.GetRequiredService<IOptions<LiveAnalyticsOptions>>().Value;
+            _ = services.GetRequiredService<ModelHost>(); // the model loads at start-up, not on the first call
         }
         catch (OptionsValidationException ex)
         {

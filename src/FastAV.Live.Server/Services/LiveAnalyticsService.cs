@@ -1,5 +1,6 @@
 using FastAV.Live.Contracts.V1;
 using FastAV.Live.Grpc;
+using FastAV.Live.Server.Inference;
 using FastAV.Live.Server.Streams;
 using Microsoft.Extensions.Options;
 
@@ -27,13 +28,16 @@ public sealed class LiveAnalyticsService : IGrpcService
     private readonly LiveAnalyticsOptions _options;
     private readonly TimeProvider _time;
     private readonly StreamQueries _queries;
+    private readonly ModelHost _models;
+    private long _askCounter;
 
-    public LiveAnalyticsService(StreamRegistry registry, IOptions<LiveAnalyticsOptions> options, TimeProvider time)
+    public LiveAnalyticsService(StreamRegistry registry, IOptions<LiveAnalyticsOptions> options, TimeProvider time, ModelHost models)
     {
         ArgumentNullException.ThrowIfNull(options);
         _registry = registry;
         _options = options.Value;
         _time = time;
+        _models = models;
         _queries = new StreamQueries(registry, _options);
     }
 
@@ -47,12 +51,23 @@ public sealed class LiveAnalyticsService : IGrpcService
 
     private Task StreamAsync(IAsyncStreamReader<StreamRequest> requests, IServerStreamWriter<StreamResponse> responses, ServerCallContext context)
     {
-        var protocol = new StreamProtocol(_registry, _options, context.Peer);
+        var protocol = new StreamProtocol(_registry, _options, context.Peer, _models, _time);
         return new StreamCall(protocol, _options, _time).RunAsync(requests, responses, context.CancellationToken);
     }
 
-    private Task AskAsync(AskRequest request, IServerStreamWriter<AnswerChunk> responses, ServerCallContext context) =>
-        Task.FromException(new RpcException(_queries.Ask(request)));
+    private Task AskAsync(AskRequest request, IServerStreamWriter<AnswerChunk> responses, ServerCallContext context)
+    {
+        var status = _queries.Ask(request, out var stream);
+        if (!status.IsOk())
+        {
+            return Task.FromException(new RpcException(status));
+        }
+
+        var question = request.Question;
+        var id = question.QuestionId.Length > 0 ? question.QuestionId : $"ask-{Interlocked.Increment(ref _askCounter)}";
+        var maxTokens = question.MaxTokens == 0 ? _options.DefaultAnswerTokens : (int)question.MaxTokens;
+        return new AskCall().RunAsync(_models.Loop!, stream!.Engine!, id, question, maxTokens, responses, context.CancellationToken);
+    }
 
     private Task<ListStreamsResponse> ListStreamsAsync(ListStreamsRequest request, ServerCallContext context)
     {

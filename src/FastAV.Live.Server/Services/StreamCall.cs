@@ -22,6 +22,7 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
         using var writerStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var tickerStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writer = WriteAllAsync(queue.Reader, responses, writerStop.Token);
+        protocol.Push = queue.Writer.TryWrite;
         Task? ticker = null;
         var ended = false;
         try
@@ -46,6 +47,11 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
             if (status.IsOk() && protocol.Stream is null)
             {
                 status = LiveStatuses.Invalid("StreamRequest", "the request stream ended before StreamOpen");
+            }
+
+            if (status.IsOk())
+            {
+                await protocol.DrainAsync(options.EndOfStreamDrainTimeout, cancellationToken).ConfigureAwait(false);
             }
 
             await StopAsync(tickerStop, ticker).ConfigureAwait(false);

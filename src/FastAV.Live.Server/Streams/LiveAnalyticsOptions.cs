@@ -60,6 +60,9 @@ public sealed class LiveAnalyticsOptions
     /// <summary>Responses queued for a slow reader before periodic stats and warnings are skipped. Default 256.</summary>
     public int ResponseQueueCapacity { get; set; } = 256;
 
+    /// <summary>When a client finishes sending, how long the call waits for its last windows and open questions before it ends. Default 30 s.</summary>
+    public TimeSpan EndOfStreamDrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Window length W when StreamOpen leaves window_ms at 0, milliseconds. Default 1000.</summary>
     public int DefaultWindowMs { get; set; } = 1000;
 

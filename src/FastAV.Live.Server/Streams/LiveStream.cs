@@ -36,6 +36,15 @@ public sealed class LiveStream
 
     public StreamCounters Counters { get; } = new();
 
+    /// <summary>The model answering this stream ("" when none is loaded).</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>Frames the model samples per window (for frames_dropped); 0 without a model.</summary>
+    public int FramesPerWindow { get; set; }
+
+    /// <summary>The stream's handle on the engine, once registered; null without a model.</summary>
+    public Inference.EngineStream? Engine { get; set; }
+
     public int StandingQuestionCount
     {
         get

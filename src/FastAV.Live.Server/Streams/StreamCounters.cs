@@ -20,6 +20,8 @@ public sealed class StreamCounters
     private long _unknownMessages;
     private long _warningsSuppressed;
     private long _requests;
+    private long _decodeErrors;
+    private long _answersDropped;
     private long _lastVideoPtsUs = -1;
     private long _lastAudioPtsUs = -1;
     private long _firstPtsUs = -1;
@@ -43,6 +45,10 @@ public sealed class StreamCounters
     public long WarningsSuppressed => Interlocked.Read(ref _warningsSuppressed);
 
     public long RequestsReceived => Interlocked.Read(ref _requests);
+
+    public long DecodeErrors => Interlocked.Read(ref _decodeErrors);
+
+    public long AnswersDropped => Interlocked.Read(ref _answersDropped);
 
     public long LastVideoPtsUs => Interlocked.Read(ref _lastVideoPtsUs);
 
@@ -103,6 +109,10 @@ public sealed class StreamCounters
     public void AddUnknownMessage() => Interlocked.Increment(ref _unknownMessages);
 
     public void AddSuppressedWarning() => Interlocked.Increment(ref _warningsSuppressed);
+
+    public void AddDecodeError() => Interlocked.Increment(ref _decodeErrors);
+
+    public void AddDroppedAnswer() => Interlocked.Increment(ref _answersDropped);
 
     /// <summary>Rejections for one reason.</summary>
     public long Rejections(WarningCode code) => (int)code < _rejections.Length ? Interlocked.Read(ref _rejections[(int)code]) : 0;

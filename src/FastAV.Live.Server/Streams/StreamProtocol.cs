@@ -1,5 +1,6 @@
 using FastAV.Live.Contracts.V1;
 using FastAV.Live.Grpc;
+using FastAV.Live.Server.Inference;
 
 namespace FastAV.Live.Server.Streams;
 
@@ -14,9 +15,11 @@ namespace FastAV.Live.Server.Streams;
 /// warned about, never fatal. A question ends the call with FAILED_PRECONDITION "no model loaded" while
 /// the server has no engine: a bidi call carries one status, and a question that cannot be answered
 /// should not look like a stream that goes on silently. Standing questions only draw a NO_MODEL_LOADED
-/// warning: they ask nothing immediately.
+/// warning: they ask nothing immediately. With a model, accepted media goes through the stream's
+/// <see cref="StreamInference"/>; answers and engine warnings come back on the engine thread through
+/// <see cref="Push"/>.
 /// </remarks>
-public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions options, string peer)
+public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions options, string peer, ModelHost? models = null, TimeProvider? time = null) : IStreamSink
 {
     private readonly Lock _gate = new();
     private readonly StreamOpenValidator _openValidator = new(options);
@@ -25,9 +28,65 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
     private long _requestIndex = -1;
     private int _warningsThisInterval;
     private bool _closed;
+    private StreamInference? _inference;
 
     /// <summary>The registered stream once StreamOpen was accepted.</summary>
     public LiveStream? Stream { get; private set; }
+
+    /// <summary>Sends a response produced outside Receive (answers, engine warnings); false when the call's queue is full.</summary>
+    public Func<StreamResponse, bool> Push { get; set; } = _ => false;
+
+    /// <summary>The client finished sending: waits (up to <paramref name="timeout"/>) until the media sent is prefilled and every question answered.</summary>
+    public async Task DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        StreamInference? inference;
+        lock (_gate)
+        {
+            inference = _closed ? null : _inference;
+        }
+
+        if (inference is null) return;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            Task drained;
+            lock (_gate)
+            {
+                drained = inference.DrainAsync(limit.Token);
+            }
+
+            await drained.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Past the drain deadline the call ends anyway; what was not answered is lost with the stream.
+        }
+    }
+
+    void IStreamSink.StandingAnswer(Answer answer)
+    {
+        lock (_gate)
+        {
+            if (_closed || Stream is null) return;
+            if (Push(new StreamResponse { Answer = answer })) Stream.Counters.AddAnswer();
+            else Stream.Counters.AddDroppedAnswer();
+        }
+    }
+
+    void IStreamSink.Warning(WarningCode code, string message, long ptsUs)
+    {
+        lock (_gate)
+        {
+            if (_closed || Stream is null) return;
+            var output = new List<StreamResponse>(1);
+            Warn(Stream, code, message, ptsUs, _requestIndex, output);
+            foreach (var response in output)
+            {
+                if (!Push(response)) Stream.Counters.AddSuppressedWarning();
+            }
+        }
+    }
 
     public Status Receive(StreamRequest request, ICollection<StreamResponse> output)
     {
@@ -51,7 +110,7 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
                 StreamRequest.KindOneofCase.Open => LiveStatuses.Invalid("StreamRequest.open", "StreamOpen may only be the first message of the call"),
                 StreamRequest.KindOneofCase.Video => HandleVideo(stream, request.Video, index, output),
                 StreamRequest.KindOneofCase.Audio => HandleAudio(stream, request.Audio, index, output),
-                StreamRequest.KindOneofCase.Question => HandleQuestion(stream, request.Question),
+                StreamRequest.KindOneofCase.Question => HandleQuestion(stream, request.Question, index, output),
                 StreamRequest.KindOneofCase.StandingQuestion => HandleStandingQuestion(stream, request.StandingQuestion, index, output),
                 StreamRequest.KindOneofCase.CancelStandingQuestion => HandleCancel(stream, request.CancelStandingQuestion, index, output),
                 _ => HandleUnknown(stream, index, output),
@@ -85,6 +144,8 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
             }
 
             _closed = true;
+            _inference?.Dispose();
+            _inference = null;
         }
     }
 
@@ -102,6 +163,16 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
             return LiveStatuses.NotFound("StreamOpen.resume_token", "unknown or expired (no detached stream to resume); open without it");
         }
 
+        StreamPlan? plan = null;
+        if (models?.Model is { } model)
+        {
+            status = StreamPlanner.Plan(model, open, StreamSettings.Resolve(open, options), models.Options, out plan);
+            if (!status.IsOk())
+            {
+                return status;
+            }
+        }
+
         status = registry.TryOpen(open, peer, out var stream);
         if (!status.IsOk())
         {
@@ -111,13 +182,31 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
         Stream = stream!;
         Stream.Counters.AddRequest();
         _media = new MediaValidator(options, open.Video, open.Audio);
+        if (plan is not null)
+        {
+            Stream.Model = models!.Name;
+            Stream.FramesPerWindow = models.Model!.FramesPerWindow;
+            try
+            {
+                _inference = new StreamInference(models, open, plan, this, time ?? TimeProvider.System);
+            }
+            catch (Exception e) when (e is ArgumentException or FastAV.Live.Media.MediaException)
+            {
+                registry.Close(Stream);
+                Stream = null;
+                return LiveStatuses.Invalid("StreamOpen", $"the media tracks cannot be decoded: {e.Message}");
+            }
+
+            Stream.Engine = _inference.Engine;
+        }
+
         output.Add(new StreamResponse
         {
             Accepted = new StreamAccepted
             {
                 StreamId = Stream.Id,
-                Model = "",
-                ModelLoaded = false,
+                Model = Stream.Model,
+                ModelLoaded = _inference is not null,
                 ResumeToken = "",
                 Pruning = Stream.Settings.Pruning.Clone(),
                 KvCache = Stream.Settings.KvCache.Clone(),
@@ -126,7 +215,7 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
                 StatsEveryMessages = (uint)options.StatsEveryMessages,
             },
         });
-        if (open.StandingQuestions.Count > 0)
+        if (open.StandingQuestions.Count > 0 && _inference is null)
         {
             Warn(Stream, WarningCode.NoModelLoaded, $"{open.StandingQuestions.Count} standing question(s) registered but not asked: no model loaded", 0, 0, output);
         }
@@ -142,6 +231,11 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
         {
             Warn(stream, verdict.Code, verdict.Message, frame.PtsUs, index, output);
         }
+        else if (_inference is not null)
+        {
+            var dropped = _inference.AddVideo(frame, out var corrupt);
+            Ingested(stream, corrupt, "VideoFrame: the decoder found the bitstream corrupt; waiting for the next keyframe", dropped, frame.PtsUs, index, output);
+        }
 
         return Status.DefaultSuccess;
     }
@@ -154,11 +248,30 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
         {
             Warn(stream, verdict.Code, verdict.Message, chunk.PtsUs, index, output);
         }
+        else if (_inference is not null)
+        {
+            var dropped = _inference.AddAudio(chunk, out var corrupt);
+            Ingested(stream, corrupt, "AudioChunk: the decoder found corrupt audio frames in it; they are skipped", dropped, chunk.PtsUs, index, output);
+        }
 
         return Status.DefaultSuccess;
     }
 
-    private Status HandleQuestion(LiveStream stream, Question question)
+    private void Ingested(LiveStream stream, bool corrupt, string corruptMessage, int dropped, long ptsUs, long index, ICollection<StreamResponse> output)
+    {
+        if (corrupt)
+        {
+            stream.Counters.AddDecodeError();
+            Warn(stream, WarningCode.DecodeError, corruptMessage, ptsUs, index, output);
+        }
+
+        if (dropped > 0)
+        {
+            Warn(stream, WarningCode.FramesDropped, $"{dropped} window(s) dropped: media arrives faster than the engine prefills it", ptsUs, index, output);
+        }
+    }
+
+    private Status HandleQuestion(LiveStream stream, Question question, long index, ICollection<StreamResponse> output)
     {
         var status = _questions.Validate(question, "StreamRequest.question", idRequired: true);
         if (!status.IsOk())
@@ -167,7 +280,27 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
         }
 
         stream.Counters.AddQuestion();
-        return LiveStatuses.NoModelLoaded;
+        if (_inference is null)
+        {
+            return LiveStatuses.NoModelLoaded;
+        }
+
+        var dropped = _inference.Ask(question, (int)(question.MaxTokens == 0 ? (uint)options.DefaultAnswerTokens : question.MaxTokens), new CallQuestionSink(this));
+        Ingested(stream, corrupt: false, "", dropped, 0, index, output);
+        return Status.DefaultSuccess;
+    }
+
+    /// <summary>A question asked on the call itself: its answer is a StreamResponse, its failure a warning.</summary>
+    private sealed class CallQuestionSink(StreamProtocol protocol) : IQuestionSink
+    {
+        public void Progress(string textSoFar, int tokenCount)
+        {
+        }
+
+        public void Completed(Answer answer) => ((IStreamSink)protocol).StandingAnswer(answer);
+
+        public void Failed(Status status) =>
+            ((IStreamSink)protocol).Warning(WarningCode.AnswerFailed, $"question not answered: {status.StatusCode}: {status.Detail}", 0);
     }
 
     private Status HandleStandingQuestion(LiveStream stream, StandingQuestion question, long index, ICollection<StreamResponse> output)
@@ -186,7 +319,15 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
             case StandingQuestionChange.LimitReached:
                 return LiveStatuses.Exhausted(field, $"the stream already has {options.MaxStandingQuestions} standing questions, the server's limit");
             default:
-                Warn(stream, WarningCode.NoModelLoaded, $"standing question {IdentifierRules.Quote(question.QuestionId)} registered but not asked: no model loaded", 0, index, output);
+                if (_inference is null)
+                {
+                    Warn(stream, WarningCode.NoModelLoaded, $"standing question {IdentifierRules.Quote(question.QuestionId)} registered but not asked: no model loaded", 0, index, output);
+                }
+                else
+                {
+                    _inference.Engine.AddStandingQuestion(question);
+                }
+
                 return Status.DefaultSuccess;
         }
     }
@@ -203,6 +344,10 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
         if (stream.TryRemoveStandingQuestion(cancel.QuestionId) == StandingQuestionChange.UnknownId)
         {
             Warn(stream, WarningCode.UnknownQuestion, $"{field}: {IdentifierRules.Quote(cancel.QuestionId)} is not standing", 0, index, output);
+        }
+        else
+        {
+            _inference?.Engine.CancelStandingQuestion(cancel.QuestionId);
         }
 
         return Status.DefaultSuccess;

@@ -8,10 +8,11 @@ public sealed class StreamQueries(StreamRegistry registry, LiveAnalyticsOptions 
 {
     private readonly QuestionValidator _questions = new(options);
 
-    /// <summary>INVALID_ARGUMENT, NOT_FOUND, or (until an engine exists) FAILED_PRECONDITION "no model loaded" — never OK.</summary>
-    public Status Ask(AskRequest request)
+    /// <summary>OK with the stream to ask; INVALID_ARGUMENT, NOT_FOUND, or FAILED_PRECONDITION "no model loaded" when the stream has no engine.</summary>
+    public Status Ask(AskRequest request, out LiveStream? asked)
     {
         ArgumentNullException.ThrowIfNull(request);
+        asked = null;
         var status = CheckStreamId(request.StreamId, "AskRequest.stream_id");
         if (!status.IsOk())
         {
@@ -31,7 +32,13 @@ public sealed class StreamQueries(StreamRegistry registry, LiveAnalyticsOptions 
         }
 
         stream.Counters.AddQuestion();
-        return LiveStatuses.NoModelLoaded;
+        if (stream.Engine is null)
+        {
+            return LiveStatuses.NoModelLoaded;
+        }
+
+        asked = stream;
+        return Status.DefaultSuccess;
     }
 
     public Status Get(GetStreamRequest request, out GetStreamResponse? response)

@@ -27,7 +27,18 @@ public static class StreamReports
             UptimeMs = uptimeMs,
             RequestsReceived = (ulong)counters.RequestsReceived,
             Final = final,
+            DecodeErrors = (ulong)counters.DecodeErrors,
+            AnswersDropped = (ulong)counters.AnswersDropped,
         };
+        if (stream.Engine is { } engine)
+        {
+            stats.WindowsPrefilled = (ulong)engine.WindowsPrefilled;
+            stats.WindowsDropped = (ulong)engine.WindowsDropped;
+            stats.FramesDropped = (ulong)(engine.WindowsDropped * stream.FramesPerWindow);
+            stats.KvBytes = (ulong)engine.KvBytes;
+            stats.KvTokens = (ulong)engine.KvTokens;
+        }
+
         foreach (var (code, count) in counters.NonZeroRejections())
         {
             stats.Rejections.Add(new RejectionCount { Code = code, Count = (ulong)count });
@@ -43,7 +54,7 @@ public static class StreamReports
         {
             StreamId = stream.Id,
             State = StreamState.Live,
-            Model = "",
+            Model = stream.Model,
             Video = stream.Open.Video?.Clone(),
             Audio = stream.Open.Audio?.Clone(),
             Pruning = stream.Settings.Pruning.Clone(),

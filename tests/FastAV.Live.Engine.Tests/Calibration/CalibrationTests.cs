@@ -18,6 +18,18 @@ public sealed class CalibrationTests
     }
 
     [Fact]
+    public void InfluenceByLayerEqualsTheRolloutOfEachDepth()
+    {
+        float[] a1 = [1, 0, 0.5f, 0.5f];
+        float[] a2 = [1, 0, 1, 0];
+        var byLayer = AttentionRollout.InfluenceByLayer([a1, a2], 2);
+        Assert.Equal(2, byLayer.Length);
+        Assert.Equal([1.25, 0.75], byLayer[0]); // Ã1 column sums
+        Assert.Equal([1.625, 0.375], byLayer[1]);
+        Assert.Throws<ArgumentException>(() => AttentionRollout.InfluenceByLayer([a1, new float[3]], 2));
+    }
+
+    [Fact]
     public void RolloutRejectsBadMaps()
     {
         Assert.Throws<ArgumentException>(() => AttentionRollout.Rollout([new float[3]], 2, 1));
@@ -58,5 +70,21 @@ public sealed class CalibrationTests
         Assert.Throws<ArgumentException>(() => HeatMap.Pgm([0, double.PositiveInfinity, 2, 3], 2, 2));
         Assert.Throws<ArgumentOutOfRangeException>(() => HeatMap.Pgm(new double[4], 2, 2, scale: 65));
         Assert.Throws<ArgumentOutOfRangeException>(() => HeatMap.Pgm(new double[1_000_000], 1000, 1000, scale: 64));
+    }
+
+    [Fact]
+    public void HeatMapSvgLabelsEveryCellAndDrawsTheCut()
+    {
+        var svg = HeatMap.Svg([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], ["layer 1", "layer 2"], ["v0", "v1", "a<0>"], "t & t", (1, 2));
+        Assert.StartsWith("<svg", svg, StringComparison.Ordinal);
+        Assert.Equal(6, svg.Split("<rect x=").Length - 1);
+        Assert.Contains(">60.0</text>", svg, StringComparison.Ordinal);
+        Assert.Contains("a&lt;0&gt;", svg, StringComparison.Ordinal);
+        Assert.Contains("t &amp; t", svg, StringComparison.Ordinal);
+        Assert.Contains($"<line x1=\"{90 + (2 * HeatMap.SvgCell)}\" y1=\"{50 + HeatMap.SvgCell}\"", svg, StringComparison.Ordinal);
+        Assert.Contains("fill=\"rgb(30,85,155)\"", svg, StringComparison.Ordinal); // the largest value, darkest
+        Assert.Throws<ArgumentException>(() => HeatMap.Svg([0.1, 0.2], ["a"], ["b"], "t"));
+        Assert.Throws<ArgumentException>(() => HeatMap.Svg([double.NaN], ["a"], ["b"], "t"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HeatMap.Svg([], [], ["b"], "t"));
     }
 }

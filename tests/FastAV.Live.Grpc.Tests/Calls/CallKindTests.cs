@@ -248,6 +248,16 @@ public sealed class CallKindTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Writing_to_a_server_that_cannot_be_reached_is_unavailable_not_a_hang()
+    {
+        using var channel = GrpcChannel.ForAddress("http://127.0.0.1:1");
+        using var duplex = channel.AsyncDuplexStreamingCall(EchoService.Duplex, default);
+        var write = await Assert.ThrowsAsync<RpcException>(() => duplex.RequestStream.WriteAsync(new StringValue { Value = "hello" }).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(StatusCode.Unavailable, write.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, duplex.GetStatus().StatusCode);
+    }
+
+    [Fact]
     public async Task Many_concurrent_calls_share_one_channel()
     {
         var tasks = Enumerable.Range(0, 200).Select(async i =>

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using FastAV.Live.Contracts.V1;
 using FastAV.Live.Grpc;
 using FastAV.Live.Server.Hosting;
+using FastAV.Live.Server.Services;
 using Grpc.Health.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -82,6 +84,40 @@ public sealed class ServerHostTests
         var ex = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext());
         Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
         Assert.Contains("shutting down", ex.Status.Detail, StringComparison.Ordinal);
+        await stopping;
+    }
+
+    [Fact]
+    public async Task While_draining_questions_are_still_answered_then_streams_end_unavailable_with_a_retry_hint()
+    {
+        var clip = (await EndToEnd.TinyClips.GetAsync())[0];
+        await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Server:DrainDelay", "00:00:06"]);
+        await app.StartAsync();
+        using var channel = GrpcChannel.ForAddress(AddressOf(app));
+        using var call = channel.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(60)));
+        await call.RequestStream.WriteAsync(new StreamRequest { Open = EndToEnd.ClipStream.Open(clip, "porch", PruningPolicy.Fastav, []) });
+        foreach (var w in Enumerable.Range(0, 3).SelectMany(w => EndToEnd.ClipStream.Window(clip, w))) await call.RequestStream.WriteAsync(w);
+        Assert.True(await call.ResponseStream.MoveNext());
+        Assert.True(call.ResponseStream.Current.Accepted.ModelLoaded);
+
+        var stopping = Task.Run(() => app.StopAsync());
+        for (var i = 0; i < 250 && (await channel.AsyncUnaryCall(Check, default, new HealthCheckRequest())).Status != ServingStatus.NotServing; i++) await Task.Delay(20);
+        Assert.Equal(ServingStatus.NotServing, (await channel.AsyncUnaryCall(Check, default, new HealthCheckRequest())).Status);
+
+        // Draining: the stream is still served, and a question asked now is answered.
+        await call.RequestStream.WriteAsync(new StreamRequest { Question = new Question { QuestionId = "late", Text = clip.Questions[0].Text, MaxTokens = 8 } });
+        Answer? answer = null;
+        var ended = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await call.ResponseStream.MoveNext())
+            {
+                if (call.ResponseStream.Current.Answer is { QuestionId: "late" } a) answer = a;
+            }
+        });
+        Assert.NotNull(answer);
+        Assert.False(string.IsNullOrEmpty(answer.Text));
+        Assert.Equal(StatusCode.Unavailable, ended.StatusCode);
+        Assert.Contains("retry", ended.Status.Detail, StringComparison.Ordinal);
         await stopping;
     }
 

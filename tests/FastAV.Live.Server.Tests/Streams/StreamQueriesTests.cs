@@ -22,7 +22,7 @@ public sealed class StreamQueriesTests
     [InlineData("no such", "AskRequest.stream_id: may only contain")]
     public void Ask_with_a_bad_stream_id_is_invalid_argument(string id, string expected)
     {
-        var status = _queries.Ask(new AskRequest { StreamId = id, Question = new Question { Text = "hi" } });
+        var status = _queries.Ask(new AskRequest { StreamId = id, Question = new Question { Text = "hi" } }, out _);
         Assert.Equal(StatusCode.InvalidArgument, status.StatusCode);
         Assert.StartsWith(expected, status.Detail, StringComparison.Ordinal);
     }
@@ -30,12 +30,12 @@ public sealed class StreamQueriesTests
     [Fact]
     public void Ask_checks_question_then_stream_then_model()
     {
-        Assert.Equal("AskRequest.question: is required", _queries.Ask(new AskRequest { StreamId = "a" }).Detail);
-        Assert.Equal("AskRequest.question.text: is required (not empty, not only whitespace)", _queries.Ask(new AskRequest { StreamId = "a", Question = new Question() }).Detail);
-        var missing = _queries.Ask(new AskRequest { StreamId = "a", Question = new Question { Text = "hi" } });
+        Assert.Equal("AskRequest.question: is required", _queries.Ask(new AskRequest { StreamId = "a" }, out _).Detail);
+        Assert.Equal("AskRequest.question.text: is required (not empty, not only whitespace)", _queries.Ask(new AskRequest { StreamId = "a", Question = new Question() }, out _).Detail);
+        var missing = _queries.Ask(new AskRequest { StreamId = "a", Question = new Question { Text = "hi" } }, out _);
         Assert.Equal((StatusCode.NotFound, "AskRequest.stream_id: no live stream 'a'"), (missing.StatusCode, missing.Detail));
         _registry.TryOpen(StreamMessages.Open("a"), "p", out _);
-        Assert.Equal(LiveStatuses.NoModelLoaded, _queries.Ask(new AskRequest { StreamId = "a", Question = new Question { QuestionId = "q", Text = "hi" } }));
+        Assert.Equal(LiveStatuses.NoModelLoaded, _queries.Ask(new AskRequest { StreamId = "a", Question = new Question { QuestionId = "q", Text = "hi" } }, out _));
     }
 
     [Fact]

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FastAV.Live.Benchmarks.E2e;
+using FastAV.Live.Contracts.V1;
+
+// Usage: dotnet run -c Release --project benchmarks/e2e [-- --seconds 10 --max-streams 64 --limit-ms 1000]
+// Starts `fastav serve` (the Release build, embedded models/fastav-tiny) as a child process, then for each pruning
+// policy (unpruned, FastAV) streams N clips in real time at once, N = 1, 2, 4, ..., and records the p95 latency of the
+// standing answers and the windows dropped. A level is sustained when p95 < the limit and nothing was dropped.
+// Writes benchmarks/results/e2e-cpu.{json,md}.
+var seconds = Arg("--seconds", 10);
+var maxStreams = Arg("--max-streams", 64);
+var limitMs = Arg("--limit-ms", 1000);
+var root = FindRoot();
+var clipsFile = Path.Combine(Path.GetTempPath(), $"fastav-e2e-clips-{Environment.ProcessId}.json");
+Run("/usr/bin/python3", [Path.Combine(root, "tests", "reference", "tiny_clips.py"), "--seed", "3001", "--count", "4", "--out", clipsFile]);
+var clips = BenchClip.Load(clipsFile);
+
+var port = FreePort();
+using var server = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(root, "src", "FastAV.Live.Server", "bin", "Release", "net10.0", "fastav.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--LiveAnalytics:MaxConcurrentStreams", "256"])
+{
+    RedirectStandardOutput = true,
+    RedirectStandardError = true,
+})!;
+server.OutputDataReceived += (_, _) => { };
+server.ErrorDataReceived += (_, _) => { };
+server.BeginOutputReadLine();
+server.BeginErrorReadLine();
+try
+{
+    await WaitForPortAsync(port);
+    using var channel = FastAV.Live.Grpc.GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{port}"));
+    await StreamLoad.RunLevelAsync(channel, clips, 1, 3, PruningPolicy.None, "warmup"); // JIT and first-touch costs stay out of the numbers
+
+    var rows = new List<StreamLoad.Level>();
+    var best = new Dictionary<PruningPolicy, int>();
+    foreach (var policy in new[] { PruningPolicy.None, PruningPolicy.Fastav })
+    {
+        best[policy] = 0;
+        for (var n = 1; n <= maxStreams; n = n < 4 ? n * 2 : n + (n / 2))
+        {
+            var level = await StreamLoad.RunLevelAsync(channel, clips, n, seconds, policy, $"{policy}-{n}");
+            rows.Add(level);
+            Console.WriteLine($"{policy,-8} {n,3} streams: p50 {level.P50Ms,7:F1} ms  p95 {level.P95Ms,7:F1} ms  answers {level.Answers,5}  windows {level.WindowsPrefilled,5} prefilled {level.WindowsDropped,4} dropped");
+            var sustained = level.P95Ms < limitMs && level.WindowsDropped == 0 && level.Answers > 0;
+            if (!sustained) break;
+            best[policy] = n;
+        }
+    }
+
+    var result = new JsonObject
+    {
+        ["benchmark"] = "e2e",
+        ["machine"] = $"{Environment.ProcessorCount} cores, {RuntimeInfo()}",
+        ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["model"] = "models/fastav-tiny",
+        ["stream"] = $"{seconds} s per level, real time: 2 RGB frames (32x32) + 1 s f32 PCM per second; standing questions every 2 s (2 per stream)",
+        ["latency_limit_ms"] = limitMs,
+        ["max_sustained_streams"] = new JsonObject { ["unpruned"] = best[PruningPolicy.None], ["fastav"] = best[PruningPolicy.Fastav] },
+        ["sustained_ratio_fastav_vs_unpruned"] = best[PruningPolicy.None] == 0 ? null : Math.Round((double)best[PruningPolicy.Fastav] / best[PruningPolicy.None], 3),
+        ["levels"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
+        {
+            ["policy"] = r.Policy == PruningPolicy.None ? "none" : "fastav",
+            ["streams"] = r.Streams,
+            ["answers"] = r.Answers,
+            ["p50_ms"] = Math.Round(r.P50Ms, 1),
+            ["p95_ms"] = Math.Round(r.P95Ms, 1),
+            ["windows_prefilled"] = r.WindowsPrefilled,
+            ["windows_dropped"] = r.WindowsDropped,
+            ["ingest_flops_ratio"] = Math.Round(r.FlopsRatio, 3),
+        }).ToArray()),
+    };
+    var results = Path.Combine(root, "benchmarks", "results");
+    Directory.CreateDirectory(results);
+    await File.WriteAllTextAsync(Path.Combine(results, "e2e-cpu.json"), result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    await File.WriteAllTextAsync(Path.Combine(results, "e2e-cpu.md"), Markdown(result, rows, best, limitMs));
+    Console.WriteLine($"max sustained streams: unpruned {best[PruningPolicy.None]}, FastAV {best[PruningPolicy.Fastav]}");
+}
+finally
+{
+    server.Kill(entireProcessTree: true);
+    File.Delete(clipsFile);
+}
+
+return 0;
+
+static string Markdown(JsonObject result, List<StreamLoad.Level> rows, Dictionary<PruningPolicy, int> best, int limitMs)
+{
+    var md = new StringBuilder();
+    md.AppendLine(CultureInfo.InvariantCulture, $"# End to end: concurrent real-time streams ({result["date"]}, {result["machine"]})");
+    md.AppendLine();
+    md.AppendLine(CultureInfo.InvariantCulture, $"`fastav serve` with models/fastav-tiny on CPU; {result["stream"]}. A level is sustained when the p95 standing-answer latency is under {limitMs} ms and no window was dropped.");
+    md.AppendLine();
+    md.AppendLine(CultureInfo.InvariantCulture, $"**Max sustained streams: unpruned {best[PruningPolicy.None]}, FastAV {best[PruningPolicy.Fastav]}** (measured in one run, same server).");
+    md.AppendLine();
+    md.AppendLine("| policy | streams | answers | p50 ms | p95 ms | windows prefilled | dropped | ingest FLOPs ratio |");
+    md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (var r in rows)
+    {
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {(r.Policy == PruningPolicy.None ? "none" : "fastav")} | {r.Streams} | {r.Answers} | {r.P50Ms:F1} | {r.P95Ms:F1} | {r.WindowsPrefilled} | {r.WindowsDropped} | {r.FlopsRatio:F3} |");
+    }
+
+    return md.ToString();
+}
+
+static void Run(string file, string[] args)
+{
+    using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true })!;
+    p.StandardOutput.ReadToEnd();
+    p.WaitForExit();
+    if (p.ExitCode != 0) throw new InvalidOperationException($"{file} exited with {p.ExitCode}");
+}
+
+static async Task WaitForPortAsync(int port)
+{
+    for (var i = 0; i < 300; i++)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", port);
+            return;
+        }
+        catch (SocketException)
+        {
+            await Task.Delay(100);
+        }
+    }
+
+    throw new TimeoutException("fastav serve did not start listening");
+}
+
+static int FreePort()
+{
+    var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    listener.Stop();
+    return port;
+}
+
+static string RuntimeInfo() => System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim();
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "FastAV.Live.sln"))) return dir.FullName;
+    }
+
+    throw new InvalidOperationException("run from inside the repository");
+}
+
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}

@@ -1,0 +1,66 @@
+using FastAV.Live.Client;
+using FastAV.Live.Grpc;
+using FastAV.Live.Media;
+
+namespace FastAV.Live.Cli;
+
+/// <summary>Parses the command line, runs its verb and turns every failure into one message on stderr and an exit code (<see cref="ExitCodes"/>).</summary>
+public static class CliRunner
+{
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> args, TextWriter output, TextWriter error, Func<string, string?> environment, bool interactive, CancellationToken stop)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        if (args is ["-h" or "--help" or "help"])
+        {
+            await output.WriteLineAsync(CliArguments.Usage).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+
+        CliArguments parsed;
+        try
+        {
+            parsed = CliArguments.Parse(args, environment);
+        }
+        catch (CliUsageException ex)
+        {
+            await error.WriteLineAsync($"fastav-cli: {ex.Message}\n{CliArguments.Usage}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            using var client = LiveAnalyticsClient.Create(
+                parsed.Server, new LiveClientOptions { BearerToken = parsed.Token, CallTimeout = parsed.Timeout ?? TimeSpan.FromSeconds(30), StreamTimeout = parsed.Timeout });
+            var live = interactive && !parsed.Plain;
+            return parsed.Verb switch
+            {
+                "stream" => await new StreamVerb(client, parsed, output, live).RunAsync(stop).ConfigureAwait(false),
+                "ask" => await QueryVerbs.AskAsync(client, parsed, output, stop).ConfigureAwait(false),
+                "ls" => await QueryVerbs.ListAsync(client, parsed, output, live, stop).ConfigureAwait(false),
+                _ => await QueryVerbs.GetAsync(client, parsed, output, live, stop).ConfigureAwait(false),
+            };
+        }
+        catch (RpcException ex)
+        {
+            await error.WriteLineAsync($"fastav-cli: {StatusNames.Of(ex.StatusCode)}: {ex.Status.Detail}").ConfigureAwait(false);
+            return ex.StatusCode == StatusCode.OK ? ExitCodes.MediaError : (int)ex.StatusCode;
+        }
+        catch (SourceOpenException ex)
+        {
+            await error.WriteLineAsync($"fastav-cli: cannot open '{ex.Location}': {ex.InnerException?.Message}").ConfigureAwait(false);
+            return ExitCodes.NoInput;
+        }
+        catch (MediaException ex)
+        {
+            await error.WriteLineAsync($"fastav-cli: reading media failed: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.MediaError;
+        }
+        catch (ArgumentException ex)
+        {
+            await error.WriteLineAsync($"fastav-cli: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+    }
+}

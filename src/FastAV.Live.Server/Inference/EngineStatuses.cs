@@ -1,0 +1,16 @@
+using FastAV.Live.Grpc;
+
+namespace FastAV.Live.Server.Inference;
+
+/// <summary>The statuses questions end with when the engine cannot answer them.</summary>
+internal static class EngineStatuses
+{
+    public static Status StreamEnded(string streamId) =>
+        new(StatusCode.Unavailable, $"stream {streamId} ended before the question was answered");
+
+    public static Status ShuttingDown { get; } = new(StatusCode.Unavailable, "the server is shutting down; ask again on another instance");
+
+    public static Status Failed(string message) => new(StatusCode.Internal, $"the engine failed on this question: {message}");
+
+    public static Status Cancelled { get; } = new(StatusCode.Cancelled, "the question was cancelled");
+}

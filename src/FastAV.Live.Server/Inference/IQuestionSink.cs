@@ -1,0 +1,16 @@
+using FastAV.Live.Contracts.V1;
+using FastAV.Live.Grpc;
+
+namespace FastAV.Live.Server.Inference;
+
+/// <summary>Where one question's answer goes. Called on the engine thread: implementations must not block.</summary>
+public interface IQuestionSink
+{
+    /// <summary>The answer grew: its whole text so far and its token count.</summary>
+    void Progress(string textSoFar, int tokenCount);
+
+    void Completed(Answer answer);
+
+    /// <summary>The question cannot be answered (stream ended, cancelled, engine failure).</summary>
+    void Failed(Status status);
+}

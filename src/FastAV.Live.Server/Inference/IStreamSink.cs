@@ -1,0 +1,12 @@
+using FastAV.Live.Contracts.V1;
+
+namespace FastAV.Live.Server.Inference;
+
+/// <summary>Where a stream's engine-side events go (standing answers, drops, failures). Called on the engine thread: must not block.</summary>
+public interface IStreamSink
+{
+    /// <summary>A standing question's answer (already filtered by only_on_change).</summary>
+    void StandingAnswer(Answer answer);
+
+    void Warning(WarningCode code, string message, long ptsUs);
+}

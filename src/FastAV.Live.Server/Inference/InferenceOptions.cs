@@ -1,0 +1,28 @@
+namespace FastAV.Live.Server.Inference;
+
+/// <summary>The engine's knobs ("Inference" configuration section).</summary>
+public sealed class InferenceOptions
+{
+    public const string SectionName = "Inference";
+
+    /// <summary>Model directory (fastav.json, config.json, safetensors, tokenizer.json); empty = the embedded models/fastav-tiny; "none" = ingest only.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>Positions kept free above the cache for a question and its answer. Default 128.</summary>
+    public int QuestionReserveTokens { get; set; } = 128;
+
+    /// <summary>Per-layer KV budget when StreamOpen leaves it 0; null = as much as the model's positions allow.</summary>
+    public int? DefaultKvTokensPerLayer { get; set; }
+
+    /// <summary>Complete windows a stream may have queued for the engine; older ones are dropped beyond it. Default 8.</summary>
+    public int MaxQueuedWindows { get; set; } = 8;
+
+    /// <summary>Media seconds a stream may fall behind inside the engine before its oldest windows are dropped. Default 4.</summary>
+    public double MaxBacklogSeconds { get; set; } = 4.0;
+
+    /// <summary>Tokens per engine step over all streams. Default 2048.</summary>
+    public int MaxBatchTokens { get; set; } = 2048;
+
+    /// <summary>libtorch intra-op threads for the engine (0 = libtorch's default).</summary>
+    public int TorchThreads { get; set; }
+}

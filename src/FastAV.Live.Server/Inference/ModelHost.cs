@@ -1,0 +1,81 @@
+using FastAV.Live.Models.Composition;
+using Microsoft.Extensions.Options;
+
+namespace FastAV.Live.Server.Inference;
+
+/// <summary>
+/// The model this server answers with, loaded once at start-up, and the engine loop that runs it. Without a model
+/// (Inference:Model = "none", or the embedded model is absent; <see cref="ModelDirectory"/> says where it is looked for) the server runs ingest only and questions get
+/// FAILED_PRECONDITION. A model that is configured but does not load stops start-up with the loader's message.
+/// </summary>
+public sealed partial class ModelHost : IDisposable
+{
+    public const string None = "none";
+
+    public ModelHost(IOptions<InferenceOptions> options, TimeProvider time, ILogger<ModelHost> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options.Value;
+        var directory = Resolve(Options.Model);
+        if (directory is null)
+        {
+            LogIngestOnly(logger, Options.Model.Length == 0 ? $"the embedded {ModelDirectory.DefaultRelative} was not found next to the application or above it" : "Inference:Model is \"none\"");
+            return;
+        }
+
+        var model = AvModel.Load(directory);
+        try
+        {
+            Featurizer = new WindowFeaturizer(model);
+            Loop = new EngineLoop(model, Options, time, logger);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+
+        Model = model;
+        Name = StreamPlanner.ModelName(model);
+        LogLoaded(logger, Name, directory);
+    }
+
+    public InferenceOptions Options { get; }
+
+    public AvModel? Model { get; }
+
+    public WindowFeaturizer? Featurizer { get; }
+
+    public EngineLoop? Loop { get; }
+
+    /// <summary>The loaded model's name; empty without one.</summary>
+    public string Name { get; } = "";
+
+    /// <summary>The model directory to load, or null for none: a configured folder must hold a model; "" finds the embedded one.</summary>
+    public static string? Resolve(string configured)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        if (string.Equals(configured, None, StringComparison.OrdinalIgnoreCase)) return null;
+        if (configured.Length > 0) return ModelDirectory.Resolve(configured);
+        try
+        {
+            return ModelDirectory.Resolve();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose()
+    {
+        Loop?.Dispose();
+        Model?.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "model {Name} loaded from {Directory}")]
+    private static partial void LogLoaded(ILogger logger, string name, string directory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "no model loaded ({Reason}): the server runs ingest only and questions get FAILED_PRECONDITION")]
+    private static partial void LogIngestOnly(ILogger logger, string reason);
+}

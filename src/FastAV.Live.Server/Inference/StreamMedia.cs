@@ -1,0 +1,139 @@
+using FastAV.Live.Media;
+using Contract = FastAV.Live.Contracts.V1;
+
+namespace FastAV.Live.Server.Inference;
+
+/// <summary>
+/// One stream's media path: decoders for its declared tracks, the frame sampler at the model's frame rate, and
+/// the window assembler. Messages go in (already checked by MediaValidator), complete windows come out.
+/// Not thread-safe: the stream's request reader drives it in message order.
+/// </summary>
+public sealed class StreamMedia : IDisposable
+{
+    private readonly VideoDecoder? _video;
+    private readonly AudioDecoder? _audio;
+    private readonly FrameSampler _sampler;
+    private readonly WindowAssembler _assembler;
+    private long _corruptVideo;
+    private long _corruptAudio;
+
+    public StreamMedia(Contract.VideoFormat? video, Contract.AudioFormat? audio, double windowSeconds, int framesPerWindow)
+    {
+        if (!(windowSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(windowSeconds), windowSeconds, "must be positive");
+        if (framesPerWindow < 1) throw new ArgumentOutOfRangeException(nameof(framesPerWindow), framesPerWindow, "must be at least 1");
+        try
+        {
+            _video = video is null ? null : new VideoDecoder(ToMedia(video.Codec));
+            _audio = audio is null ? null : new AudioDecoder(ToMedia(audio.Codec), (int)audio.SampleRateHz, (int)audio.Channels);
+        }
+        catch
+        {
+            _video?.Dispose();
+            throw;
+        }
+
+        _sampler = new FrameSampler(new FrameSamplerOptions { Fps = framesPerWindow / windowSeconds });
+        _assembler = new WindowAssembler(new WindowAssemblerOptions { WindowSeconds = windowSeconds });
+    }
+
+    /// <summary>Video packets that failed to decode (corrupt bitstream), so far.</summary>
+    public long CorruptVideoPackets => _video?.Stats.CorruptPacketCount ?? 0;
+
+    /// <summary>Audio frames that failed to decode, so far.</summary>
+    public long CorruptAudioFrames => _audio?.Stats.CorruptFrameCount ?? 0;
+
+    /// <summary>Video packets skipped while the decoder waited for a keyframe.</summary>
+    public long VideoAwaitingKeyframe => _video?.Stats.DroppedAwaitingKeyframeCount ?? 0;
+
+    public WindowAssemblerStats WindowStats => _assembler.Stats;
+
+    /// <summary>Decodes one frame; returns the windows it completed and whether the decoder found it corrupt.</summary>
+    public IReadOnlyList<MediaWindow> AddVideo(Contract.VideoFrame frame, out bool corrupt)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        corrupt = false;
+        if (_video is null) return [];
+        var codec = frame.Codec == Contract.VideoCodec.Unspecified ? _video.Codec : ToMedia(frame.Codec);
+        var packet = new VideoPacket(codec, frame.Data.ToByteArray(), frame.PtsUs, frame.Keyframe, (int)frame.Width, (int)frame.Height);
+        var output = new List<MediaWindow>();
+        foreach (var decoded in _video.Decode(packet))
+        {
+            foreach (var sampled in _sampler.Push(decoded))
+            {
+                output.AddRange(_assembler.AddFrame(sampled));
+            }
+        }
+
+        corrupt = Changed(ref _corruptVideo, CorruptVideoPackets);
+        return output;
+    }
+
+    /// <summary>Decodes one chunk; returns the windows it completed and whether the decoder found corrupt frames in it.</summary>
+    public IReadOnlyList<MediaWindow> AddAudio(Contract.AudioChunk chunk, out bool corrupt)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        corrupt = false;
+        if (_audio is null) return [];
+        var codec = chunk.Codec == Contract.AudioCodec.Unspecified ? _audio.Codec : ToMedia(chunk.Codec);
+        var rate = chunk.SampleRateHz == 0 ? _audio.SampleRate : (int)chunk.SampleRateHz;
+        var channels = chunk.Channels == 0 ? _audio.Channels : (int)chunk.Channels;
+        var block = _audio.Decode(new AudioPacket(codec, chunk.Data.ToByteArray(), chunk.PtsUs, rate, channels));
+        corrupt = Changed(ref _corruptAudio, CorruptAudioFrames);
+        return block is null ? [] : _assembler.AddAudio(block);
+    }
+
+    /// <summary>A question is a barrier: every window the media has reached is emitted now.</summary>
+    public IReadOnlyList<MediaWindow> CloseReached() => _assembler.CloseReached();
+
+    /// <summary>End of stream: what the decoders, the sampler and the assembler still hold.</summary>
+    public IReadOnlyList<MediaWindow> Flush()
+    {
+        var output = new List<MediaWindow>();
+        if (_video is not null)
+        {
+            foreach (var decoded in _video.Flush())
+            {
+                foreach (var sampled in _sampler.Push(decoded)) output.AddRange(_assembler.AddFrame(sampled));
+            }
+
+            foreach (var sampled in _sampler.Flush()) output.AddRange(_assembler.AddFrame(sampled));
+        }
+
+        if (_audio?.Flush() is { } tail) output.AddRange(_assembler.AddAudio(tail));
+        output.AddRange(_assembler.Flush());
+        return output;
+    }
+
+    public void Dispose()
+    {
+        _video?.Dispose();
+        _audio?.Dispose();
+    }
+
+    public static VideoCodec ToMedia(Contract.VideoCodec codec) => codec switch
+    {
+        Contract.VideoCodec.RawRgb24 => VideoCodec.RAW_RGB24,
+        Contract.VideoCodec.RawI420 => VideoCodec.RAW_I420,
+        Contract.VideoCodec.RawNv12 => VideoCodec.NV12,
+        Contract.VideoCodec.Jpeg => VideoCodec.JPEG,
+        Contract.VideoCodec.H264 => VideoCodec.H264,
+        Contract.VideoCodec.Hevc => VideoCodec.HEVC,
+        _ => throw new ArgumentOutOfRangeException(nameof(codec), codec, "no such video codec"),
+    };
+
+    public static AudioCodec ToMedia(Contract.AudioCodec codec) => codec switch
+    {
+        Contract.AudioCodec.PcmS16Le => AudioCodec.PCM_S16LE,
+        Contract.AudioCodec.PcmF32Le => AudioCodec.PCM_F32LE,
+        Contract.AudioCodec.AacAdts => AudioCodec.AAC,
+        Contract.AudioCodec.Opus => AudioCodec.OPUS,
+        _ => throw new ArgumentOutOfRangeException(nameof(codec), codec, "no such audio codec"),
+    };
+
+    private static bool Changed(ref long seen, long now)
+    {
+        var changed = now != seen;
+        seen = now;
+        return changed;
+    }
+}
