@@ -14,6 +14,7 @@ public sealed class StreamMedia : IDisposable
     private readonly AudioDecoder? _audio;
     private readonly FrameSampler _sampler;
     private readonly WindowAssembler _assembler;
+    private readonly Contract.VideoFormat? _videoFormat;
     private long _corruptVideo;
     private long _corruptAudio;
 
@@ -21,6 +22,7 @@ public sealed class StreamMedia : IDisposable
     {
         if (!(windowSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(windowSeconds), windowSeconds, "must be positive");
         if (framesPerWindow < 1) throw new ArgumentOutOfRangeException(nameof(framesPerWindow), framesPerWindow, "must be at least 1");
+        _videoFormat = video;
         try
         {
             _video = video is null ? null : new VideoDecoder(ToMedia(video.Codec));
@@ -36,11 +38,11 @@ public sealed class StreamMedia : IDisposable
         _assembler = new WindowAssembler(new WindowAssemblerOptions { WindowSeconds = windowSeconds });
     }
 
-    /// <summary>Video packets that failed to decode (corrupt bitstream), so far.</summary>
-    public long CorruptVideoPackets => _video?.Stats.CorruptPacketCount ?? 0;
+    /// <summary>Video packets that failed to decode (corrupt bitstream, or raw pictures the decoder refused), so far.</summary>
+    public long CorruptVideoPackets => (_video?.Stats.CorruptPacketCount ?? 0) + (_video?.Stats.RejectedPacketCount ?? 0);
 
-    /// <summary>Audio frames that failed to decode, so far.</summary>
-    public long CorruptAudioFrames => _audio?.Stats.CorruptFrameCount ?? 0;
+    /// <summary>Audio frames that failed to decode, and chunks the decoder refused, so far.</summary>
+    public long CorruptAudioFrames => (_audio?.Stats.CorruptFrameCount ?? 0) + (_audio?.Stats.RejectedChunkCount ?? 0);
 
     /// <summary>Video packets skipped while the decoder waited for a keyframe.</summary>
     public long VideoAwaitingKeyframe => _video?.Stats.DroppedAwaitingKeyframeCount ?? 0;
@@ -54,7 +56,11 @@ public sealed class StreamMedia : IDisposable
         corrupt = false;
         if (_video is null) return [];
         var codec = frame.Codec == Contract.VideoCodec.Unspecified ? _video.Codec : ToMedia(frame.Codec);
-        var packet = new VideoPacket(codec, frame.Data.ToByteArray(), frame.PtsUs, frame.Keyframe, (int)frame.Width, (int)frame.Height);
+
+        // Raw pictures take their size from the frame, else from the track StreamOpen declared.
+        var width = frame.Width != 0 ? frame.Width : _videoFormat!.Width;
+        var height = frame.Height != 0 ? frame.Height : _videoFormat!.Height;
+        var packet = new VideoPacket(codec, frame.Data.ToByteArray(), frame.PtsUs, frame.Keyframe, (int)width, (int)height);
         var output = new List<MediaWindow>();
         foreach (var decoded in _video.Decode(packet))
         {

@@ -50,6 +50,8 @@ public sealed class EndToEndTests(ITestOutputHelper output)
 
             var final = responses[^1].Stats;
             Assert.True(final.Final);
+            Assert.Equal(0UL, final.DecodeErrors); // every frame and chunk reached the model
+            Assert.Empty(responses.Where(r => r.Warning is not null).Select(r => r.Warning.Message));
             Assert.Equal((ulong)clips[i].Windows, final.WindowsPrefilled);
             Assert.Equal(0UL, final.WindowsDropped);
             Assert.True(final.KvBytes > 0);

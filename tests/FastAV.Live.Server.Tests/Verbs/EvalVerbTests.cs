@@ -49,11 +49,13 @@ public sealed class EvalVerbTests : IDisposable
         Assert.True(fastav["flops_ratio"]!.GetValue<double>() < 0.95);
         Assert.True(fastav["kv_bytes"]!.GetValue<long>() < none["kv_bytes"]!.GetValue<long>());
 
-        // Global selection at equal kept counts costs exactly the same, whichever tokens it keeps.
+        // Global selection at equal kept counts: the same cache whichever tokens it keeps, and the same prefill work —
+        // the FLOPs ratios differ only by the answers' decode steps (answers of other lengths), under 1 %.
         foreach (var group in rows.Where(r => r["policy"]!.GetValue<string>().StartsWith("global-", StringComparison.Ordinal)).GroupBy(r => r["setting"]!.GetValue<string>()))
         {
             Assert.Equal(3, group.Count());
-            Assert.Single(group.Select(r => r["flops_ratio"]!.GetValue<double>()).Distinct());
+            var ratios = group.Select(r => r["flops_ratio"]!.GetValue<double>()).ToList();
+            Assert.True(ratios.Max() - ratios.Min() < 0.01, string.Join(", ", ratios));
             Assert.Single(group.Select(r => r["kv_bytes"]!.GetValue<long>()).Distinct());
         }
 
