@@ -46,7 +46,7 @@ public sealed class EvalVerbTests : IDisposable
         var none = Row("none");
         var fastav = Row("fastav");
         Assert.Equal(1.0, none["flops_ratio"]!.GetValue<double>());
-        Assert.True(fastav["flops_ratio"]!.GetValue<double>() < 0.95);
+        Assert.True(fastav["flops_ratio"]!.GetValue<double>() < 1.0); // the live default: the model's calibrated rule (12 of 13 kept on fastav-tiny)
         Assert.True(fastav["kv_bytes"]!.GetValue<long>() < none["kv_bytes"]!.GetValue<long>());
 
         // Global selection at equal kept counts: the same cache whichever tokens it keeps, and the same prefill work —
