@@ -7,13 +7,13 @@ using System.Text.Json.Nodes;
 using FastAV.Live.Benchmarks.E2e;
 using FastAV.Live.Contracts.V1;
 
-// Usage: dotnet run -c Release --project benchmarks/e2e [-- --seconds 10 --max-streams 64 --limit-ms 1000]
+// Usage: dotnet run -c Release --project benchmarks/e2e [-- --seconds 10 --max-streams 250 --limit-ms 1000]
 // Starts `fastav serve` (the Release build, embedded models/fastav-tiny) as a child process, then for each pruning
 // policy (unpruned, FastAV) streams N clips in real time at once, N = 1, 2, 4, ..., and records the p95 latency of the
 // standing answers and the windows dropped. A level is sustained when p95 < the limit and nothing was dropped.
 // Writes benchmarks/results/e2e-cpu.{json,md}.
 var seconds = Arg("--seconds", 10);
-var maxStreams = Arg("--max-streams", 64);
+var maxStreams = Arg("--max-streams", 250);
 var limitMs = Arg("--limit-ms", 1000);
 var root = FindRoot();
 var clipsFile = Path.Combine(Path.GetTempPath(), $"fastav-e2e-clips-{Environment.ProcessId}.json");
@@ -21,7 +21,7 @@ Run("/usr/bin/python3", [Path.Combine(root, "tests", "reference", "tiny_clips.py
 var clips = BenchClip.Load(clipsFile);
 
 var port = FreePort();
-using var server = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(root, "src", "FastAV.Live.Server", "bin", "Release", "net10.0", "fastav.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--LiveAnalytics:MaxConcurrentStreams", "256"])
+using var server = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(root, "src", "FastAV.Live.Server", "bin", "Release", "net10.0", "fastav.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--LiveAnalytics:MaxConcurrentStreams", "512"])
 {
     RedirectStandardOutput = true,
     RedirectStandardError = true,
@@ -36,19 +36,19 @@ try
     using var channel = FastAV.Live.Grpc.GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{port}"));
     await StreamLoad.RunLevelAsync(channel, clips, 1, 3, PruningPolicy.None, "warmup"); // JIT and first-touch costs stay out of the numbers
 
+    // Levels alternate the two policies at each stream count, so machine drift hits both alike.
     var rows = new List<StreamLoad.Level>();
-    var best = new Dictionary<PruningPolicy, int>();
-    foreach (var policy in new[] { PruningPolicy.None, PruningPolicy.Fastav })
+    var best = new Dictionary<PruningPolicy, int> { [PruningPolicy.None] = 0, [PruningPolicy.Fastav] = 0 };
+    var alive = new HashSet<PruningPolicy> { PruningPolicy.None, PruningPolicy.Fastav };
+    for (var n = 1; n <= maxStreams && alive.Count > 0; n = n < 4 ? n * 2 : n + (n / 2))
     {
-        best[policy] = 0;
-        for (var n = 1; n <= maxStreams; n = n < 4 ? n * 2 : n + (n / 2))
+        foreach (var policy in alive.ToList())
         {
             var level = await StreamLoad.RunLevelAsync(channel, clips, n, seconds, policy, $"{policy}-{n}");
             rows.Add(level);
             Console.WriteLine($"{policy,-8} {n,3} streams: p50 {level.P50Ms,7:F1} ms  p95 {level.P95Ms,7:F1} ms  answers {level.Answers,5}  windows {level.WindowsPrefilled,5} prefilled {level.WindowsDropped,4} dropped");
-            var sustained = level.P95Ms < limitMs && level.WindowsDropped == 0 && level.Answers > 0;
-            if (!sustained) break;
-            best[policy] = n;
+            if (level.P95Ms < limitMs && level.WindowsDropped == 0 && level.Answers > 0) best[policy] = n;
+            else alive.Remove(policy);
         }
     }
 
