@@ -66,7 +66,7 @@ public sealed class StreamingEvaluation
         var byStream = set.Questions.Select((q, i) => (q, i)).GroupBy(x => x.q.Stream).ToDictionary(g => g.Key, g => g.ToList());
         var questionIds = set.Questions.Select(q => _model.QuestionIds(q.Text)).ToArray();
         var media = _model.Prompt.VideoTokens + _model.Prompt.AudioTokens;
-        var prunings = PruningSweep.For(media, _model.FramesPerWindow).Where(p => p.Policy is "none" or "fastav").ToDictionary(p => p.Policy);
+        var prunings = PruningSweep.For(media, _model.FramesPerWindow, Inference.StreamPlanner.DefaultFastAvKeep(_model)).Where(p => p.Policy is "none" or "fastav").ToDictionary(p => p.Policy);
         var rows = new List<StreamingRow>();
         foreach (var setting in settings)
         {

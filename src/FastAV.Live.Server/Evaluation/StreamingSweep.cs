@@ -7,7 +7,7 @@ namespace FastAV.Live.Server.Evaluation;
 /// <summary>
 /// The grid `fastav eval --streaming` measures: budgets of whole scenes' worth of tokens (the prompt plus k scenes of
 /// unpruned windows) and the model's maximum (its positions less a window and the question reserve) × the four
-/// eviction policies × pruning off ("none") and FastAV's default ("fastav"). Policy knobs are the live defaults
+/// eviction policies × pruning off ("none") and FastAV as a live stream gets it by default ("fastav": the model's calibrated rule). Policy knobs are the live defaults
 /// (StreamPlanner): StreamingLLM keeps 4 sinks after the prompt, A2SF keeps the newest window's rows, Paged evicts
 /// 16-row blocks, InfiniPot-V fills half its budget by novelty and half by ‖V‖.
 /// </summary>
