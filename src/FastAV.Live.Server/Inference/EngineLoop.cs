@@ -165,7 +165,13 @@ public sealed partial class EngineLoop : IDisposable
 
     private void Register(EngineStream stream, List<Contract.StandingQuestion> standing)
     {
-        if (stream.IsClosed || _streams.ContainsKey(stream.Id)) return;
+        if (stream.IsClosed) return;
+        if (_streams.ContainsKey(stream.Id))
+        {
+            stream.Sink.Warning(Contract.WarningCode.AnswerFailed, $"the engine still holds an earlier stream {stream.Id}; this one is ingested but not answered", 0);
+            return;
+        }
+
         var plan = stream.Plan;
         try
         {

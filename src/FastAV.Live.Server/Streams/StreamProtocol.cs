@@ -138,14 +138,16 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
     {
         lock (_gate)
         {
+            // The engine lets go of the stream before the registry frees its id: a reconnect under the same id then
+            // registers on the engine after this stream's removal (the engine runs its commands in order).
+            _inference?.Dispose();
+            _inference = null;
             if (!_closed && Stream is not null)
             {
                 registry.Close(Stream);
             }
 
             _closed = true;
-            _inference?.Dispose();
-            _inference = null;
         }
     }
 
