@@ -88,7 +88,7 @@ public sealed class StreamingEvaluationTests
         var (set, rows) = await Measured.Value;
         var model = TinyModel.Model;
         var media = model.Prompt.VideoTokens + model.Prompt.AudioTokens;
-        var plainSettings = PruningSweep.For(media, model.FramesPerWindow).Where(p => p.Policy is "none" or "fastav").ToList();
+        var plainSettings = PruningSweep.For(media, model.FramesPerWindow, StreamPlanner.DefaultFastAvKeep(model)).Where(p => p.Policy is "none" or "fastav").ToList();
         var plain = new AccuracyEvaluation(model).Run(set, plainSettings);
 
         // The plain replay's own answers, question by question (unbounded cache, StreamReplay as `fastav eval` runs it).
