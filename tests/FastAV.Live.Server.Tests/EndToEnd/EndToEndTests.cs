@@ -228,9 +228,15 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         Assert.Equal(last.Answer.TokenCount, last.TokenCount);
         Assert.Equal(5_000_000L, last.Answer.Span.EndPtsUs);
 
-        using var late = console.AsyncServerStreamingCall(LiveAnalyticsService.AskMethod, new CallOptions(Deadline: DateTime.UtcNow.AddMilliseconds(1)), new AskRequest { StreamId = "lobby", Question = new Question { Text = q.Text } });
-        var expired = await Assert.ThrowsAsync<RpcException>(async () => { while (await late.ResponseStream.MoveNext(CancellationToken.None)) { } });
-        Assert.Equal(StatusCode.DeadlineExceeded, expired.StatusCode);
+        // A deadline that passes while the engine is busy elsewhere: DEADLINE_EXCEEDED, and the question is withdrawn.
+        using (var busy = new SemaphoreSlim(0))
+        {
+            server.Services.GetRequiredService<ModelHost>().Loop!.Post(() => busy.Wait());
+            using var late = console.AsyncServerStreamingCall(LiveAnalyticsService.AskMethod, new CallOptions(Deadline: DateTime.UtcNow.AddMilliseconds(300)), new AskRequest { StreamId = "lobby", Question = new Question { Text = q.Text } });
+            var expired = await Assert.ThrowsAsync<RpcException>(async () => { while (await late.ResponseStream.MoveNext(CancellationToken.None)) { } });
+            Assert.Equal(StatusCode.DeadlineExceeded, expired.StatusCode);
+            busy.Release();
+        }
 
         using var missing = console.AsyncServerStreamingCall(LiveAnalyticsService.AskMethod, new CallOptions(), new AskRequest { StreamId = "attic", Question = new Question { Text = q.Text } });
         var notFound = await Assert.ThrowsAsync<RpcException>(async () => await missing.ResponseStream.MoveNext(CancellationToken.None));
@@ -318,9 +324,17 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         StreamStats? last = null;
         while (DateTime.UtcNow < deadline)
         {
-            var info = await channel.AsyncUnaryCall(LiveAnalyticsService.GetStreamMethod, new CallOptions(), new GetStreamRequest { StreamId = streamId });
-            last = info.Stream.Stats;
-            if (condition(last)) return;
+            try
+            {
+                var info = await channel.AsyncUnaryCall(LiveAnalyticsService.GetStreamMethod, new CallOptions(), new GetStreamRequest { StreamId = streamId });
+                last = info.Stream.Stats;
+                if (condition(last)) return;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+            {
+                // The server has not read the stream's StreamOpen yet.
+            }
+
             await Task.Delay(20);
         }
 
