@@ -79,8 +79,7 @@ public static class CalibrateVerb
             return 2;
         }
 
-        string? temp = null;
-        try
+        return await VerbRun.RunAsync("fastav calibrate", "fastav-calibrate-", stderr, async tempDir =>
         {
             using var av = AvModel.Load(modelDir);
             var layers = av.Decoder.Config.LayerCount;
@@ -92,7 +91,7 @@ public static class CalibrateVerb
 
             if (set is null)
             {
-                temp = Directory.CreateTempSubdirectory("fastav-calibrate-").FullName;
+                var temp = tempDir();
                 await EvalVerb.ExportSetAsync(python!, seed ?? 1001, count!.Value, temp);
                 set = temp;
             }
@@ -109,18 +108,9 @@ public static class CalibrateVerb
                 ["streams"] = heldOut.StreamCount,
                 ["windows_per_stream"] = heldOut.WindowCount,
                 ["layers"] = layers,
-                ["measured_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-                ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
             };
-            if (note is not null)
-            {
-                about["note"] = note;
-            }
-
-            foreach (var path in CalibrationReport.Write(outDir, name ?? av.Manifest.Name ?? "model", result, about))
-            {
-                await stdout.WriteLineAsync($"wrote {path}");
-            }
+            VerbRun.Stamp(about, clock, note);
+            await VerbRun.ReportWrittenAsync(CalibrationReport.Write(outDir, name ?? av.Manifest.Name ?? "model", result, about), stdout);
 
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"rule: at layer {result.GlobalLayer} keep the first {result.KeepFirstMediaTokens} of {result.VideoTokensPerWindow + result.AudioTokensPerWindow} media tokens ({100 * result.KeptMass:F1} % of rollout mass, target {100 * mass:F1} %)"));
@@ -130,24 +120,7 @@ public static class CalibrateVerb
             }
 
             return 0;
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or UnauthorizedAccessException or ArgumentException or KeyNotFoundException)
-        {
-            await stderr.WriteLineAsync($"fastav calibrate: {ex.Message}");
-            return 2;
-        }
-        catch (InvalidOperationException ex)
-        {
-            await stderr.WriteLineAsync($"fastav calibrate: {ex.Message}");
-            return 1;
-        }
-        finally
-        {
-            if (temp is not null)
-            {
-                Directory.Delete(temp, recursive: true);
-            }
-        }
+        });
     }
 
     /// <summary>

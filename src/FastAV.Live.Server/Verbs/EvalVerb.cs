@@ -68,12 +68,11 @@ public static class EvalVerb
             return 2;
         }
 
-        string? temp = null;
-        try
+        return await VerbRun.RunAsync("fastav eval", "fastav-eval-", stderr, async tempDir =>
         {
             if (set is null)
             {
-                temp = Directory.CreateTempSubdirectory("fastav-eval-").FullName;
+                var temp = tempDir();
                 await ExportSetAsync(python!, seed ?? 1001, count!.Value, temp);
                 set = temp;
             }
@@ -92,39 +91,12 @@ public static class EvalVerb
                 ["streams"] = heldOut.StreamCount,
                 ["windows_per_stream"] = heldOut.WindowCount,
                 ["questions"] = heldOut.Questions.Count,
-                ["measured_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-                ["processors"] = Environment.ProcessorCount,
-                ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
             };
-            if (note is not null)
-            {
-                about["note"] = note;
-            }
-
-            foreach (var path in EvalReport.Write(outDir, name ?? av.Manifest.Name ?? "model", rows, about))
-            {
-                await stdout.WriteLineAsync($"wrote {path}");
-            }
+            VerbRun.Stamp(about, clock, note);
+            await VerbRun.ReportWrittenAsync(EvalReport.Write(outDir, name ?? av.Manifest.Name ?? "model", rows, about), stdout);
 
             return 0;
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or UnauthorizedAccessException or ArgumentException or KeyNotFoundException)
-        {
-            await stderr.WriteLineAsync($"fastav eval: {ex.Message}");
-            return 2;
-        }
-        catch (InvalidOperationException ex)
-        {
-            await stderr.WriteLineAsync($"fastav eval: {ex.Message}");
-            return 1;
-        }
-        finally
-        {
-            if (temp is not null)
-            {
-                Directory.Delete(temp, recursive: true);
-            }
-        }
+        });
     }
 
     /// <summary>training/export_set.py: the held-out set of a seed (also used by `fastav calibrate`).</summary>

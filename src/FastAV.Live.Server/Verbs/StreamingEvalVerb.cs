@@ -90,12 +90,11 @@ public static class StreamingEvalVerb
             return 2;
         }
 
-        string? temp = null;
-        try
+        return await VerbRun.RunAsync("fastav eval --streaming", "fastav-eval-streaming-", stderr, async tempDir =>
         {
             if (set is null)
             {
-                temp = Directory.CreateTempSubdirectory("fastav-eval-streaming-").FullName;
+                var temp = tempDir();
                 var size = minutes is { } m ? new[] { "--minutes", m.ToString("R", CultureInfo.InvariantCulture) } : ["--scenes", scenes!.Value.ToString(CultureInfo.InvariantCulture)];
                 await EvalVerb.RunTrainingScriptAsync(python!, "export_long_stream.py", [.. size, "--seed", (seed ?? 1001).ToString(CultureInfo.InvariantCulture), "--out", temp]);
                 set = temp;
@@ -121,39 +120,12 @@ public static class StreamingEvalVerb
                 ["prompt_tokens"] = av.Prompt.StreamPrefix.Length,
                 ["max_positions"] = av.Decoder.Config.MaxPositionEmbeddings,
                 ["questions"] = longStream.Questions.Count,
-                ["measured_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-                ["processors"] = Environment.ProcessorCount,
-                ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
             };
-            if (note is not null)
-            {
-                about["note"] = note;
-            }
-
-            foreach (var path in StreamingReport.Write(outDir, name ?? av.Manifest.Name ?? "model", rows, about))
-            {
-                await stdout.WriteLineAsync($"wrote {path}");
-            }
+            VerbRun.Stamp(about, clock, note);
+            await VerbRun.ReportWrittenAsync(StreamingReport.Write(outDir, name ?? av.Manifest.Name ?? "model", rows, about), stdout);
 
             return 0;
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or UnauthorizedAccessException or ArgumentException or KeyNotFoundException)
-        {
-            await stderr.WriteLineAsync($"fastav eval --streaming: {ex.Message}");
-            return 2;
-        }
-        catch (InvalidOperationException ex)
-        {
-            await stderr.WriteLineAsync($"fastav eval --streaming: {ex.Message}");
-            return 1;
-        }
-        finally
-        {
-            if (temp is not null)
-            {
-                Directory.Delete(temp, recursive: true);
-            }
-        }
+        });
     }
 
     /// <summary>"1,2,4,8,max": positive scene counts (at most 16 budgets) and optionally "max".</summary>
