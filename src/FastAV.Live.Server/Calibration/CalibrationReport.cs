@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastAV.Live.Engine.Calibration;
+using FastAV.Live.Server.Evaluation;
 
 namespace FastAV.Live.Server.Calibration;
 
@@ -25,10 +26,7 @@ public static class CalibrationReport
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(about);
-        if (name.Length == 0 || name.Length > 100 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) || name.StartsWith('.'))
-        {
-            throw new ArgumentException($"report name '{name}' must be 1..100 letters, digits, '-', '_' or '.'", nameof(name));
-        }
+        EvalReport.CheckName(name);
 
         Directory.CreateDirectory(directory);
         var json = Path.Combine(directory, $"calibrate-{name}.json");

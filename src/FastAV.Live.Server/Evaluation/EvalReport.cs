@@ -8,15 +8,22 @@ namespace FastAV.Live.Server.Evaluation;
 /// <summary>Writes eval-NAME.json (rows), eval-NAME.md (a table) and eval-NAME.svg (accuracy against FLOPs ratio).</summary>
 public static class EvalReport
 {
+    /// <summary>A report name becomes part of file names: 1..100 of [A-Za-z0-9-_.], not starting with '.'.</summary>
+    public static void CheckName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length == 0 || name.Length > 100 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) || name.StartsWith('.'))
+        {
+            throw new ArgumentException($"report name '{name}' must be 1..100 letters, digits, '-', '_' or '.'", nameof(name));
+        }
+    }
+
     public static IReadOnlyList<string> Write(string directory, string name, IReadOnlyList<EvalRow> rows, JsonObject about)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(about);
-        if (name.Length == 0 || name.Length > 100 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) || name.StartsWith('.'))
-        {
-            throw new ArgumentException($"report name '{name}' must be 1..100 letters, digits, '-', '_' or '.'", nameof(name));
-        }
+        CheckName(name);
 
         Directory.CreateDirectory(directory);
         var json = Path.Combine(directory, $"eval-{name}.json");

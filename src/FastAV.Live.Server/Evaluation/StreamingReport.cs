@@ -14,10 +14,7 @@ public static class StreamingReport
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(about);
         ArgumentNullException.ThrowIfNull(name);
-        if (name.Length == 0 || name.Length > 100 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) || name.StartsWith('.'))
-        {
-            throw new ArgumentException($"report name '{name}' must be 1..100 letters, digits, '-', '_' or '.'", nameof(name));
-        }
+        EvalReport.CheckName(name);
 
         Directory.CreateDirectory(directory);
         var stem = Path.Combine(directory, $"eval-streaming-{name}");
