@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FastAV.Live.Models.Loading;
+using FastAV.Live.Server.Inference;
 using FastAV.Live.Torch;
 
 namespace FastAV.Live.Server.Evaluation;
@@ -194,4 +195,22 @@ public sealed class HeldOutSet
         q.ValueKind == JsonValueKind.Object && q.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 and <= 4096 } s
             ? s
             : throw new InvalidDataException($"{path}: question {index}: {name} must be a non-empty string of at most 4096 characters");
+
+    /// <summary>Every window of every stream as the model's embeddings [stream][window], in the caller's tensor scope.</summary>
+    public List<Tensor>[] EmbedWindows(WindowFeaturizer featurizer)
+    {
+        ArgumentNullException.ThrowIfNull(featurizer);
+        if (FramesPerWindow != featurizer.FramesPerWindow)
+        {
+            throw new InvalidDataException($"the set has {FramesPerWindow} frames per window, the model takes {featurizer.FramesPerWindow}");
+        }
+
+        var windows = new List<Tensor>[StreamCount];
+        for (var s = 0; s < StreamCount; s++)
+        {
+            windows[s] = Enumerable.Range(0, WindowCount).Select(t => featurizer.Embed(Frames(s, t), Width, Height, Audio(s, t))).ToList();
+        }
+
+        return windows;
+    }
 }

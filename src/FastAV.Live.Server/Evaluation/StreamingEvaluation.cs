@@ -51,17 +51,8 @@ public sealed class StreamingEvaluation
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(settings);
-        if (set.FramesPerWindow != _model.FramesPerWindow)
-        {
-            throw new InvalidDataException($"the set has {set.FramesPerWindow} frames per window, the model takes {_model.FramesPerWindow}");
-        }
-
         using var scope = new TensorScope();
-        var windows = new List<Tensor>[set.StreamCount];
-        for (var s = 0; s < set.StreamCount; s++)
-        {
-            windows[s] = Enumerable.Range(0, set.WindowCount).Select(t => _featurizer.Embed(set.Frames(s, t), set.Width, set.Height, set.Audio(s, t))).ToList();
-        }
+        var windows = set.EmbedWindows(_featurizer);
 
         var byStream = set.Questions.Select((q, i) => (q, i)).GroupBy(x => x.q.Stream).ToDictionary(g => g.Key, g => g.ToList());
         var questionIds = set.Questions.Select(q => _model.QuestionIds(q.Text)).ToArray();
