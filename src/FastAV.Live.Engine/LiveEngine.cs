@@ -109,22 +109,25 @@ public sealed class LiveEngine : IDisposable
         return work;
     }
 
+    /// <summary>
+    /// One device step: the scheduler's batch run as one forward pass over every stream in it (answer tokens and window
+    /// tokens stacked for the linear layers, attention per stream, each window pruned by its stream's runner), unless
+    /// <see cref="LiveEngineOptions.BatchStreams"/> is off. Work that fails is reported and cleaned up; the rest goes on.
+    /// </summary>
     public EngineStep Step()
     {
         var batch = _scheduler.NextBatch();
         var answers = new List<CompletedAnswer>();
         var prefills = new List<(string, long, PrefillResult)>();
         var failures = new List<(string, string)>();
+        using var scope = new TensorScope();
 
+        // Answer work: a token of every answer decoding, then the first token of every question coming in.
+        var steps = new List<(QuestionWork Work, AnswerStep Step, bool Decoding)>();
         foreach (var q in batch.DecodeSteps)
         {
             var answer = _answers[q.Id];
-            Guard(q.Id, failures, () =>
-            {
-                RunnerOf(answer.Stream).DecodeStep(answer);
-                _scheduler.CompleteDecodeStep(q.Id, answer.IsFinished);
-                if (answer.IsFinished) answers.Add(End(q));
-            }, () => Abandon(q));
+            steps.Add((q, new AnswerStep(RunnerOf(answer.Stream), answer), true));
         }
 
         foreach (var q in batch.QuestionPrefills)
@@ -132,32 +135,58 @@ public sealed class LiveEngine : IDisposable
             Guard(q.Id, failures, () =>
             {
                 var (_, ids, eos) = _questions[q.Id];
-                var answer = _runners[_streams[q.StreamId]].BeginAnswer(_streams[q.StreamId], ids, q.MaxNewTokens, eos);
+                var stream = _streams[q.StreamId];
+                var answer = _runners[stream].StartAnswer(stream, ids, q.MaxNewTokens, eos);
                 _answers[q.Id] = answer;
-                if (answer.IsFinished)
-                {
-                    _scheduler.FinishQuestion(q.Id);
-                    answers.Add(End(q));
-                }
+                steps.Add((q, new AnswerStep(_runners[stream], answer), false));
             }, () => Abandon(q));
         }
 
+        var windows = new List<(WindowWork Work, WindowPrefill Prefill)>();
         foreach (var w in batch.WindowPrefills)
         {
             Guard(w.Session.Id, failures, () =>
             {
-                using var scope = new TensorScope();
                 var standing = w.Session.StandingQuestions;
                 var query = _options.QuestionAwarePruning && standing.Count > 0 ? Array.ConvertAll(standing[0].TokenIds, id => (long)id) : null;
-                var result = _runners[_streams[w.Session.Id]].PrefillWindow(_streams[w.Session.Id], _embedWindow(w.Window), w.Window, query);
-                prefills.Add((w.Session.Id, w.Window.Index, result));
-
-                // Standing questions come due by media time; they are asked over the cache as it is now.
-                foreach (var due in w.Session.TakeDueQuestions(w.Window.EndSeconds))
-                {
-                    Ask(w.Session.Id, StandingAnswerId(w.Session.Id, due.Id, w.Window.Index), Array.ConvertAll(due.TokenIds, id => (long)id), due.MaxNewTokens ?? _options.StandingAnswerMaxTokens, _options.EndOfSequence);
-                }
+                var stream = _streams[w.Session.Id];
+                windows.Add((w, new WindowPrefill(_runners[stream], stream, _embedWindow(w.Window), w.Window, query)));
             }, () => { });
+        }
+
+        var result = Run(steps.Select(s => s.Step).ToList(), windows.Select(w => w.Prefill).ToList());
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var (q, step, decoding) = steps[i];
+            if (result.AnswerFailures[i] is { } failure)
+            {
+                Abandon(q);
+                failures.Add((q.Id, failure.Message));
+                continue;
+            }
+
+            var answer = step.Answer;
+            if (decoding) _scheduler.CompleteDecodeStep(q.Id, answer.IsFinished);
+            else if (answer.IsFinished) _scheduler.FinishQuestion(q.Id);
+            if (answer.IsFinished) answers.Add(End(q));
+        }
+
+        for (var i = 0; i < windows.Count; i++)
+        {
+            var w = windows[i].Work;
+            if (result.PrefillFailures[i] is { } failure)
+            {
+                failures.Add((w.Session.Id, failure.Message));
+                continue;
+            }
+
+            prefills.Add((w.Session.Id, w.Window.Index, result.Prefills[i]!));
+
+            // Standing questions come due by media time; they are asked over the cache as it is now.
+            foreach (var due in w.Session.TakeDueQuestions(w.Window.EndSeconds))
+            {
+                Guard(w.Session.Id, failures, () => Ask(w.Session.Id, StandingAnswerId(w.Session.Id, due.Id, w.Window.Index), Array.ConvertAll(due.TokenIds, id => (long)id), due.MaxNewTokens ?? _options.StandingAnswerMaxTokens, _options.EndOfSequence), () => { });
+            }
         }
 
         return new EngineStep { Batch = batch, Answers = answers, Prefills = prefills, Failures = failures };
@@ -186,6 +215,20 @@ public sealed class LiveEngine : IDisposable
         _scheduler.FinishQuestion(q.Id);
     }
 
+    // The step's work as one forward, or (BatchStreams off) each piece as its own forward, in the same order.
+    private BatchResult Run(List<AnswerStep> steps, List<WindowPrefill> windows)
+    {
+        if (_options.BatchStreams) return ModelRunner.RunBatch(steps, windows);
+        var answers = steps.Select(s => ModelRunner.RunBatch([s], []).AnswerFailures[0]).ToArray();
+        var prefills = windows.Select(w => ModelRunner.RunBatch([], [w])).ToArray();
+        return new BatchResult
+        {
+            AnswerFailures = answers,
+            Prefills = prefills.Select(p => p.Prefills[0]).ToArray(),
+            PrefillFailures = prefills.Select(p => p.PrefillFailures[0]).ToArray(),
+        };
+    }
+
     // One failing piece of work is reported and cleaned up; the step goes on for every other stream.
     private static void Guard(string id, List<(string, string)> failures, Action work, Action cleanUp)
     {
@@ -193,7 +236,7 @@ public sealed class LiveEngine : IDisposable
         {
             work();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or TorchException)
+        catch (Exception e) when (Lockstep.IsWorkFailure(e))
         {
             cleanUp();
             failures.Add((id, e.Message));

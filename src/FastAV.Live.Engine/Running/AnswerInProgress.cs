@@ -8,19 +8,19 @@ public sealed class AnswerInProgress
 {
     private readonly List<long> _tokens = [];
 
-    internal AnswerInProgress(StreamKv stream, int[] mark, int[] bases, int questionLength, int maxNewTokens, long? endOfSequence)
+    internal AnswerInProgress(StreamKv stream, int[] mark, int[] bases, long[] questionIds, int maxNewTokens, long? endOfSequence)
     {
         Stream = stream;
         Mark = mark;
         Bases = bases;
-        QuestionLength = questionLength;
+        QuestionIds = questionIds;
         MaxNewTokens = maxNewTokens;
         EndOfSequence = endOfSequence;
     }
 
     public StreamKv Stream { get; }
 
-    public int QuestionLength { get; }
+    public int QuestionLength => QuestionIds.Length;
 
     public int MaxNewTokens { get; }
 
@@ -32,6 +32,9 @@ public sealed class AnswerInProgress
     public bool IsFinished => _tokens.Count >= MaxNewTokens || (_tokens.Count > 0 && _tokens[^1] == EndOfSequence);
 
     public bool IsEnded { get; internal set; }
+
+    /// <summary>The question's token ids, fed by the answer's first step.</summary>
+    internal long[] QuestionIds { get; }
 
     /// <summary>Row counts of every layer before the question.</summary>
     internal int[] Mark { get; }

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using FastAV.Live.Torch;
 
 namespace FastAV.Live.Engine.Running;
@@ -25,23 +26,10 @@ public sealed partial class ModelRunner
     /// <summary>Prefills the question on top of the stream's cache and yields the answer's first token (greedy).</summary>
     public AnswerInProgress BeginAnswer(StreamKv stream, ReadOnlySpan<long> questionIds, int? maxNewTokens = null, long? endOfSequence = null)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        var limit = maxNewTokens ?? _options.MaxNewTokens;
-        if (limit < 1) throw new ArgumentOutOfRangeException(nameof(maxNewTokens), limit, "must be at least 1");
-        if (questionIds.IsEmpty) throw new ArgumentException("a question needs tokens", nameof(questionIds));
-        if (stream.ActiveAnswer is not null) throw new InvalidOperationException("the stream is already answering a question");
-        var bases = Enumerable.Range(0, LayerCount).Select(l => stream.Cache.Layer(l).NextPosition).ToArray();
-        var room = stream.Cache.MaxPositions - bases.Max();
-        if (questionIds.Length + limit > room)
-        {
-            throw new ArgumentOutOfRangeException(nameof(questionIds), questionIds.Length, $"question and answer need {questionIds.Length + limit} positions; {room} are left above the cache");
-        }
-
-        var answer = new AnswerInProgress(stream, stream.Tensors.Counts(), bases, questionIds.Length, limit, endOfSequence);
-        stream.ActiveAnswer = answer;
+        var answer = StartAnswer(stream, questionIds, maxNewTokens, endOfSequence);
         try
         {
-            answer.Add(Feed(answer, questionIds.ToArray()));
+            Feed(answer);
         }
         catch
         {
@@ -52,15 +40,38 @@ public sealed partial class ModelRunner
         return answer;
     }
 
+    /// <summary>Claims the stream's cache for a question without running it: its first <see cref="AnswerStep"/> in a
+    /// batch prefills the question and yields the first token.</summary>
+    public AnswerInProgress StartAnswer(StreamKv stream, ReadOnlySpan<long> questionIds, int? maxNewTokens = null, long? endOfSequence = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var limit = maxNewTokens ?? _options.MaxNewTokens;
+        if (limit < 1) throw new ArgumentOutOfRangeException(nameof(maxNewTokens), limit, "must be at least 1");
+        if (questionIds.IsEmpty) throw new ArgumentException("a question needs tokens", nameof(questionIds));
+        if (stream.ActiveAnswer is not null) throw new InvalidOperationException("the stream is already answering a question");
+        foreach (var id in questionIds)
+        {
+            if (id < 0 || id >= _model.Config.VocabSize) throw new ArgumentOutOfRangeException(nameof(questionIds), id, $"token id outside the vocabulary (size {_model.Config.VocabSize})");
+        }
+
+        var bases = Enumerable.Range(0, LayerCount).Select(l => stream.Cache.Layer(l).NextPosition).ToArray();
+        var room = stream.Cache.MaxPositions - bases.Max();
+        if (questionIds.Length + limit > room)
+        {
+            throw new ArgumentOutOfRangeException(nameof(questionIds), questionIds.Length, $"question and answer need {questionIds.Length + limit} positions; {room} are left above the cache");
+        }
+
+        var answer = new AnswerInProgress(stream, stream.Tensors.Counts(), bases, questionIds.ToArray(), limit, endOfSequence);
+        stream.ActiveAnswer = answer;
+        return answer;
+    }
+
     /// <summary>Feeds the last answer token and yields the next one.</summary>
     public long DecodeStep(AnswerInProgress answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        if (answer.IsEnded) throw new InvalidOperationException("the answer was ended");
-        if (answer.IsFinished) throw new InvalidOperationException("the answer is complete");
-        var next = Feed(answer, [answer.Tokens[^1]]);
-        answer.Add(next);
-        return next;
+        Feed(answer);
+        return answer.Tokens[^1];
     }
 
     /// <summary>Rolls the stream's cache back to before the question (idempotent) and reports the answer's cost.</summary>
@@ -86,20 +97,12 @@ public sealed partial class ModelRunner
         };
     }
 
-    // Runs ids through every layer above what the answer has fed so far; returns the greedy next token.
-    private long Feed(AnswerInProgress answer, long[] ids)
+    // Runs the answer's next tokens alone (a batch of one); the greedy next token joins the answer.
+    private void Feed(AnswerInProgress answer)
     {
-        var kv = answer.Stream.Tensors;
         using var scope = new TensorScope();
-        var h = _model.Embed(ids);
-        for (var l = 0; l < LayerCount; l++)
-        {
-            var first = answer.Bases[l] + answer.Offset;
-            var positions = Enumerable.Range(0, ids.Length).Select(i => (long)(first + i)).ToArray();
-            h = _model.RunLayers(h, positions, kv, l, l + 1);
-        }
-
-        answer.Offset += ids.Length;
-        return _model.Logits(h.Narrow(0, h.Size(0) - 1, 1)).ArgMax().Item<long>();
+        var run = StartFeed(answer);
+        Lockstep.Run([run]);
+        if (run.Failure is { } failure) ExceptionDispatchInfo.Throw(failure);
     }
 }

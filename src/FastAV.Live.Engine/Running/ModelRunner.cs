@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using FastAV.Live.Engine.Cache;
 using FastAV.Live.Engine.Flops;
 using FastAV.Live.Engine.Pruning;
@@ -121,6 +122,25 @@ public sealed partial class ModelRunner
         float[]? encoderAttention = null,
         long[]? queryIds = null)
     {
+        using var scope = new TensorScope();
+        var run = StartPrefill(stream, embeddings, kinds, firstTimelineIndex, mediaTimes, windowIndex, frameOfToken, encoderAttention, queryIds);
+        Lockstep.Run([run]);
+        if (run.Failure is { } failure) ExceptionDispatchInfo.Throw(failure);
+        return run.Result!;
+    }
+
+    // Checks the block, makes room for it and picks the rows that enter the LLM; nothing is appended yet.
+    private PrefillRun StartPrefill(
+        StreamKv stream,
+        Tensor embeddings,
+        TokenKind[] kinds,
+        long firstTimelineIndex,
+        double[] mediaTimes,
+        long windowIndex,
+        int[]? frameOfToken,
+        float[]? encoderAttention,
+        long[]? queryIds)
+    {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(embeddings);
         ArgumentNullException.ThrowIfNull(kinds);
@@ -134,53 +154,87 @@ public sealed partial class ModelRunner
         }
 
         if (stream.ActiveAnswer is not null) throw new InvalidOperationException("the stream is answering a question; end it before prefilling");
-        using var blockScope = new TensorScope();
         var q = queryIds?.Length ?? 0;
         var input = embeddings;
         var allKinds = kinds;
+        var frames = frameOfToken;
         if (q > 0)
         {
             // The query rides at the end of the block: always kept, last, so its row scores the window.
             input = Torch.Torch.Cat([embeddings, _model.Embed(queryIds)]);
             allKinds = [.. kinds, .. Enumerable.Repeat(TokenKind.Question, q)];
-            if (frameOfToken is not null) frameOfToken = [.. frameOfToken, .. Enumerable.Repeat(-1, q)];
+            if (frames is not null) frames = [.. frames, .. Enumerable.Repeat(-1, q)];
             if (encoderAttention is not null) encoderAttention = [.. encoderAttention, .. new float[q]];
         }
 
+        Apply(stream, stream.Cache.MakeRoom(new int[LayerCount], n + q), new int[LayerCount]);
+        var entering = SelectBeforeLlm(input, allKinds, frames, encoderAttention);
+        return new PrefillRun(this, stream, input, allKinds, entering)
+        {
+            Embeddings = embeddings,
+            Kinds = kinds,
+            QueryLength = q,
+            FirstTimelineIndex = firstTimelineIndex,
+            MediaTimes = mediaTimes,
+            WindowIndex = windowIndex,
+            FrameOfToken = frameOfToken,
+        };
+    }
+
+    // The block at a layer: all tokens below K, the global subset at K, fine pruning after.
+    private DecoderBlock EnterLayer(PrefillRun run, int l)
+    {
+        var kv = run.Stream.Tensors;
+        var policy = !run.HasMedia ? null : l == GlobalLayer ? _global : l > GlobalLayer ? _fine : null; // text-only blocks (prompt) are never pruned
+        if (policy is not null)
+        {
+            var context = new PruningContext
+            {
+                Kinds = run.Alive.Select(i => run.AllKinds[i]).ToArray(),
+                QueryAttention = run.BlockScores[l - 1],
+                Keys = policy is DartPolicy ? BlockKeys(kv[l - 1], run.Alive.Length) : null,
+                KeyDim = Geometry.KvSize,
+            };
+            var selected = policy.SelectKept(context);
+            CheckSelection(policy, selected, run.Alive.Length);
+            if (selected.Length < run.Alive.Length) run.Keep(selected);
+        }
+
+        var start = run.Stream.Cache.Layer(l).NextPosition;
+        return new DecoderBlock
+        {
+            Hidden = run.Hidden,
+            Positions = Array.ConvertAll(run.Alive, i => (long)(start + i)),
+            Cache = kv,
+            LastQuery = run.LastQuery,
+        };
+    }
+
+    // Folds a prefilled block into the stream's cache: query rows off, scores updated, room made, rows booked.
+    private PrefillResult CompletePrefill(PrefillRun run, float[] logits)
+    {
+        var stream = run.Stream;
         var book = stream.Cache;
         var kv = stream.Tensors;
-        Apply(stream, book.MakeRoom(new int[LayerCount], n + q), new int[LayerCount]);
-        var cachedBefore = kv.Counts();
-
-        var lastQuery = new LastQueryAttention();
-        var kept = new int[LayerCount][];
-        var blockScores = new float[LayerCount][];
-        float[] logits;
-        try
+        var q = run.QueryLength;
+        var n = run.Kinds.Length;
+        var kept = run.Kept;
+        var blockScores = run.BlockScores;
+        for (var l = 0; l < LayerCount && q > 0; l++)
         {
-            var entering = SelectBeforeLlm(input, allKinds, frameOfToken, encoderAttention);
-            logits = RunBlock(stream, input, allKinds, entering, cachedBefore, lastQuery, kept, blockScores);
-            for (var l = 0; l < LayerCount && q > 0; l++)
-            {
-                // The query's rows are the last q of every layer's block; they leave the cache now.
-                kv[l].Truncate(kv[l].Count - q);
-                kept[l] = kept[l][..^q];
-                blockScores[l] = blockScores[l][..^q];
-            }
-        }
-        catch
-        {
-            // A failing policy or layer leaves the stream as it was: the block's rows come off every layer.
-            kv.Truncate(cachedBefore);
-            throw;
+            // The query's rows are the last q of every layer's block; they leave the cache now.
+            kv[l].Truncate(kv[l].Count - q);
+            kept[l] = kept[l][..^q];
+            blockScores[l] = blockScores[l][..^q];
         }
 
+        var cachedBefore = run.Mark;
         for (var l = 0; l < LayerCount; l++)
         {
-            book.UpdateScores(l, lastQuery.Row(l).AsSpan(0, cachedBefore[l]));
+            book.UpdateScores(l, run.LastQuery.Row(l).AsSpan(0, cachedBefore[l]));
         }
 
-        var redundancy = book.Policy is InfiniPotVEviction ? TemporalRedundancy.Measure(stream, embeddings, frameOfToken, n) : null;
+        var redundancy = book.Policy is InfiniPotVEviction ? TemporalRedundancy.Measure(stream, run.Embeddings, run.FrameOfToken, n) : null;
         var incoming = kept.Select(k => k.Length).ToArray();
         var plan = book.MakeRoom(incoming, n + q);
         Apply(stream, plan, incoming);
@@ -193,10 +247,10 @@ public sealed partial class ModelRunner
                 var i = kept[l][j];
                 rows[j] = new CachedToken
                 {
-                    TimelineIndex = firstTimelineIndex + i,
-                    Kind = kinds[i],
-                    MediaTime = mediaTimes[i],
-                    Window = windowIndex,
+                    TimelineIndex = run.FirstTimelineIndex + i,
+                    Kind = run.Kinds[i],
+                    MediaTime = run.MediaTimes[i],
+                    Window = run.WindowIndex,
                     Position = i,
                     Score = blockScores[l][j],
                     ValueKeyRatio = ratio[j],
@@ -217,46 +271,6 @@ public sealed partial class ModelRunner
             Flops = _flops.Prefill(incoming.Select(c => c + q).ToArray(), cachedBefore, n + q),
             EvictedCount = plan.EvictedCount,
         };
-    }
-
-    // Layers one at a time: all tokens below K, the global subset at K, fine pruning after; returns the last token's logits.
-    private float[] RunBlock(StreamKv stream, Tensor embeddings, TokenKind[] kinds, int[] entering, int[] cachedBefore, LastQueryAttention lastQuery, int[][] kept, float[][] blockScores)
-    {
-        var book = stream.Cache;
-        var kv = stream.Tensors;
-        var alive = entering;
-        var hasMedia = kinds.Any(k => k.IsMedia()); // text-only blocks (prompt) are never pruned
-        using var scope = new TensorScope();
-        var h = alive.Length == kinds.Length ? embeddings.Alias() : embeddings.IndexSelect(0, Torch.Torch.FromArray(Array.ConvertAll(alive, i => (long)i)));
-        for (var l = 0; l < LayerCount; l++)
-        {
-            var policy = !hasMedia ? null : l == GlobalLayer ? _global : l > GlobalLayer ? _fine : null;
-            if (policy is not null)
-            {
-                var context = new PruningContext
-                {
-                    Kinds = alive.Select(i => kinds[i]).ToArray(),
-                    QueryAttention = blockScores[l - 1],
-                    Keys = policy is DartPolicy ? BlockKeys(kv[l - 1], alive.Length) : null,
-                    KeyDim = Geometry.KvSize,
-                };
-                var selected = policy.SelectKept(context);
-                CheckSelection(policy, selected, alive.Length);
-                if (selected.Length < alive.Length)
-                {
-                    h = h.IndexSelect(0, Torch.Torch.FromArray(Array.ConvertAll(selected, i => (long)i)));
-                    alive = Array.ConvertAll(selected, j => alive[j]);
-                }
-            }
-
-            var start = book.Layer(l).NextPosition;
-            var positions = Array.ConvertAll(alive, i => (long)(start + i));
-            h = _model.RunLayers(h, positions, kv, l, l + 1, lastQuery);
-            kept[l] = alive;
-            blockScores[l] = lastQuery.Row(l).AsSpan(cachedBefore[l]).ToArray();
-        }
-
-        return _model.Logits(h.Narrow(0, h.Size(0) - 1, 1)).To(DType.Float32).ToArray<float>();
     }
 
     // The block's tokens that enter the LLM: all, or what the policy before the LLM keeps of the projected embeddings.

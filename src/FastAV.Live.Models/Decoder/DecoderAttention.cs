@@ -49,19 +49,60 @@ internal sealed class DecoderAttention : IDisposable
     /// (before RoPE) and values to <paramref name="kv"/>, then attends to <paramref name="cachedSlots"/>
     /// of the tokens cached before (all when null) and to the block itself.
     /// </summary>
-    public Tensor Forward(Tensor x, ReadOnlySpan<long> positions, LayerKv kv, int[]? cachedSlots, int layer, LastQueryAttention? lastQuery, AttentionMaps? maps = null)
+    public Tensor Forward(Tensor x, ReadOnlySpan<long> positions, LayerKv kv, int[]? cachedSlots, int layer, LastQueryAttention? lastQuery, AttentionMaps? maps = null) =>
+        Forward(x, [new LayerSegment(0, x.Size(0), positions.ToArray(), kv, cachedSlots, lastQuery, maps)], layer);
+
+    /// <summary>
+    /// Stacked blocks x [ΣT, hidden] -> [ΣT, hidden]: one projection per weight for every row; each segment appends its
+    /// keys and values to its own cache and attends over that cache and itself only.
+    /// </summary>
+    public Tensor Forward(Tensor x, IReadOnlyList<LayerSegment> segments, int layer)
     {
         using var scope = new TensorScope();
-        var t = x.Size(0);
-        var cachedBefore = kv.Count;
-        if (cachedSlots is not null)
+        foreach (var segment in segments)
         {
-            CheckSlots(cachedSlots, cachedBefore, layer);
+            if (segment.CachedSlots is not null) CheckSlots(segment.CachedSlots, segment.Kv.Count, layer);
         }
 
-        var q = Functional.Linear(x, _qWeight, _qBias).View(t, _heads, _headDim);
-        var k = Functional.Linear(x, _kWeight, _kBias).View(t, _kvHeads, _headDim);
-        var v = Functional.Linear(x, _vWeight, _vBias).View(t, _kvHeads, _headDim);
+        var q = Functional.Linear(x, _qWeight, _qBias);
+        var k = Functional.Linear(x, _kWeight, _kBias);
+        var v = Functional.Linear(x, _vWeight, _vBias);
+        var merged = new Tensor[segments.Count];
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var s = segments[i];
+            merged[i] = Attend(
+                Rows(q, s, segments.Count).View(s.Length, _heads, _headDim),
+                Rows(k, s, segments.Count).View(s.Length, _kvHeads, _headDim),
+                Rows(v, s, segments.Count).View(s.Length, _kvHeads, _headDim),
+                s,
+                layer);
+        }
+
+        var all = merged.Length == 1 ? merged[0] : Torch.Torch.Cat(merged);
+        return scope.MoveToOuter(Functional.Linear(all, _oWeight));
+    }
+
+    public void Dispose()
+    {
+        foreach (var w in new[] { _qWeight, _kWeight, _vWeight, _oWeight, _qBias, _kBias, _vBias })
+        {
+            w?.Dispose();
+        }
+    }
+
+    private static Tensor Rows(Tensor stacked, LayerSegment s, int count) => count == 1 ? stacked : stacked.Narrow(0, s.Start, s.Length);
+
+    // One segment's attention: q [T, heads, headDim], k and v [T, kvHeads, headDim] -> merged heads [T, heads·headDim].
+    private Tensor Attend(Tensor q, Tensor k, Tensor v, LayerSegment segment, int layer)
+    {
+        var t = segment.Length;
+        var positions = segment.Positions;
+        var kv = segment.Kv;
+        var cachedSlots = segment.CachedSlots;
+        var lastQuery = segment.LastQuery;
+        var maps = segment.Maps;
+        var cachedBefore = kv.Count;
         kv.Append(k, v, positions);
 
         // The attended keys: the chosen cached slots, then the block. [S, kvHeads, headDim]
@@ -87,8 +128,8 @@ internal sealed class DecoderAttention : IDisposable
 
         var keyCount = keys.Size(0);
         var attendedLength = Math.Max(Max(keyPositions), Max(positions)) + 1;
-        var (cosQ, sinQ) = _rope.CosSin(positions, attendedLength, x.DType);
-        var (cosK, sinK) = _rope.CosSin(keyPositions, attendedLength, x.DType);
+        var (cosQ, sinQ) = _rope.CosSin(positions, attendedLength, q.DType);
+        var (cosK, sinK) = _rope.CosSin(keyPositions, attendedLength, q.DType);
         var qRot = RotaryEmbedding.Apply(q, cosQ, sinQ);         // [T, heads, headDim]
         var kRot = RotaryEmbedding.Apply(keys, cosK, sinK);      // [S, kvHeads, headDim]
         var kByHead = kRot.Transpose(0, 1);                      // [kvHeads, S, headDim]
@@ -101,7 +142,6 @@ internal sealed class DecoderAttention : IDisposable
         var merged = attended.Reshape(_kvHeads, _group, t, _headDim)
             .Permute(2, 0, 1, 3)
             .Reshape(t, (long)_heads * _headDim);                // [T, heads·headDim]
-        var output = Functional.Linear(merged, _oWeight);
 
         if (lastQuery is not null)
         {
@@ -113,15 +153,7 @@ internal sealed class DecoderAttention : IDisposable
             maps.Record(layer, FullMap(qGrouped, kByHead, mask, t, keyCount), (int)t, slots);
         }
 
-        return scope.MoveToOuter(output);
-    }
-
-    public void Dispose()
-    {
-        foreach (var w in new[] { _qWeight, _kWeight, _vWeight, _oWeight, _qBias, _kBias, _vBias })
-        {
-            w?.Dispose();
-        }
+        return merged;
     }
 
     // softmax(q_last·Kᵀ/√d) for each head, averaged over heads: one query row, [S].

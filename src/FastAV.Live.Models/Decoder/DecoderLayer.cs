@@ -26,10 +26,14 @@ internal sealed class DecoderLayer : IDisposable
     public DecoderMlp Mlp { get; }
 
     /// <summary>x [T, hidden] -> [T, hidden]; the block's keys and values are appended to <paramref name="kv"/>.</summary>
-    public Tensor Forward(Tensor x, ReadOnlySpan<long> positions, LayerKv kv, int[]? cachedSlots, LastQueryAttention? lastQuery, AttentionMaps? maps = null)
+    public Tensor Forward(Tensor x, ReadOnlySpan<long> positions, LayerKv kv, int[]? cachedSlots, LastQueryAttention? lastQuery, AttentionMaps? maps = null) =>
+        Forward(x, [new LayerSegment(0, x.Size(0), positions.ToArray(), kv, cachedSlots, lastQuery, maps)]);
+
+    /// <summary>Stacked blocks x [ΣT, hidden] -> [ΣT, hidden]: norms and MLP over all rows, attention per segment.</summary>
+    public Tensor Forward(Tensor x, IReadOnlyList<LayerSegment> segments)
     {
         using var scope = new TensorScope();
-        var h = x.Add(Attention.Forward(InputNorm.Forward(x), positions, kv, cachedSlots, Index, lastQuery, maps));
+        var h = x.Add(Attention.Forward(InputNorm.Forward(x), segments, Index));
         return scope.MoveToOuter(h.Add(Mlp.Forward(PostAttentionNorm.Forward(h))));
     }
 

@@ -123,64 +123,73 @@ public sealed class DecoderModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(hidden);
         ArgumentNullException.ThrowIfNull(cache);
+        var block = new DecoderBlock
+        {
+            Hidden = hidden,
+            Positions = positions.ToArray(),
+            Cache = cache,
+            CachedSlots = cachedSlots,
+            LastQuery = lastQuery,
+            Maps = maps,
+        };
+        return RunLayers([block], fromLayer, toLayer)[0];
+    }
+
+    /// <summary>
+    /// Runs layers [<paramref name="fromLayer"/>, <paramref name="toLayer"/>) on several sequences at once: their
+    /// tokens are stacked for the norms, projections and MLP (one matrix product per weight for all of them), and each
+    /// block attends only over its own cache and itself. Returns each block's output [T_i, hidden], in order. Every
+    /// block is checked before any layer runs, so a rejected call appends nothing; blocks must use distinct caches.
+    /// </summary>
+    public Tensor[] RunLayers(IReadOnlyList<DecoderBlock> blocks, int fromLayer, int toLayer)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        if (blocks.Count == 0) throw new ArgumentException("no blocks", nameof(blocks));
         if (fromLayer < 0 || toLayer > _layers.Length || fromLayer > toLayer)
         {
             throw new ArgumentOutOfRangeException(nameof(fromLayer), $"layers [{fromLayer}, {toLayer}) are not within [0, {_layers.Length}]");
         }
 
-        if (cache.LayerCount != _layers.Length)
+        var caches = new HashSet<DecoderKvCache>(ReferenceEqualityComparer.Instance);
+        foreach (var block in blocks)
         {
-            throw new ArgumentException($"the cache has {cache.LayerCount} layers, the model {_layers.Length}", nameof(cache));
-        }
-
-        if (hidden.Dim != 2 || hidden.Size(1) != Config.HiddenSize || hidden.Size(0) == 0)
-        {
-            throw new ArgumentException($"hidden must be [tokens > 0, {Config.HiddenSize}], got {hidden}", nameof(hidden));
-        }
-
-        if (hidden.DType != DType)
-        {
-            throw new ArgumentException($"hidden is {hidden.DType}, the model computes in {DType}", nameof(hidden));
-        }
-
-        if (positions.Length != hidden.Size(0))
-        {
-            throw new ArgumentException($"{positions.Length} positions given for {hidden.Size(0)} tokens", nameof(positions));
-        }
-
-        LayerKv.CheckPositions(positions, nameof(positions));
-        if (cachedSlots is not null)
-        {
-            // Checked for every layer before any runs, so a rejected call appends nothing.
-            foreach (var (layer, slots) in cachedSlots)
-            {
-                if (layer >= fromLayer && layer < toLayer)
-                {
-                    DecoderAttention.CheckSlots(slots, cache[layer].Count, layer);
-                }
-            }
+            ArgumentNullException.ThrowIfNull(block, nameof(blocks));
+            Check(block, fromLayer, toLayer);
+            if (!caches.Add(block.Cache)) throw new ArgumentException("two blocks share one cache; a batch holds one block per sequence", nameof(blocks));
         }
 
         if (fromLayer == toLayer)
         {
-            return hidden.Alias();
+            return blocks.Select(b => b.Hidden.Alias()).ToArray();
         }
 
         using var scope = new TensorScope();
-        var h = hidden;
+        var lengths = blocks.Select(b => b.Hidden.Size(0)).ToArray();
+        var h = blocks.Count == 1 ? blocks[0].Hidden : Torch.Torch.Cat(blocks.Select(b => b.Hidden).ToArray());
         for (var i = fromLayer; i < toLayer; i++)
         {
-            var slots = cachedSlots is not null && cachedSlots.TryGetValue(i, out var s) ? s : null;
-            var next = _layers[i].Forward(h, positions, cache[i], slots, lastQuery, maps);
-            if (!ReferenceEquals(h, hidden))
+            var segments = new LayerSegment[blocks.Count];
+            long start = 0;
+            for (var b = 0; b < blocks.Count; b++)
             {
-                h.Dispose();
+                var block = blocks[b];
+                var slots = block.CachedSlots is not null && block.CachedSlots.TryGetValue(i, out var s) ? s : null;
+                segments[b] = new LayerSegment(start, lengths[b], block.Positions, block.Cache[i], slots, block.LastQuery, block.Maps);
+                start += lengths[b];
             }
 
-            h = next;
+            h = _layers[i].Forward(h, segments);
         }
 
-        return scope.MoveToOuter(h);
+        var outputs = new Tensor[blocks.Count];
+        long offset = 0;
+        for (var b = 0; b < blocks.Count; b++)
+        {
+            outputs[b] = scope.MoveToOuter(blocks.Count == 1 ? h : h.Narrow(0, offset, lengths[b]));
+            offset += lengths[b];
+        }
+
+        return outputs;
     }
 
     /// <summary>Final norm and LM head: hidden [T, hidden] -> logits [T, vocab].</summary>
@@ -202,6 +211,46 @@ public sealed class DecoderModel : IDisposable
         using var scope = new TensorScope();
         var h = RunLayers(Embed(ids), positions, cache, 0, _layers.Length, lastQuery);
         return scope.MoveToOuter(Logits(h));
+    }
+
+    // Everything about one block that could fail a layer, checked before any layer runs.
+    private void Check(DecoderBlock block, int fromLayer, int toLayer)
+    {
+        ArgumentNullException.ThrowIfNull(block.Hidden, nameof(block));
+        ArgumentNullException.ThrowIfNull(block.Positions, nameof(block));
+        ArgumentNullException.ThrowIfNull(block.Cache, nameof(block));
+        var hidden = block.Hidden;
+        if (block.Cache.LayerCount != _layers.Length)
+        {
+            throw new ArgumentException($"the cache has {block.Cache.LayerCount} layers, the model {_layers.Length}", nameof(block));
+        }
+
+        if (hidden.Dim != 2 || hidden.Size(1) != Config.HiddenSize || hidden.Size(0) == 0)
+        {
+            throw new ArgumentException($"hidden must be [tokens > 0, {Config.HiddenSize}], got {hidden}", nameof(block));
+        }
+
+        if (hidden.DType != DType)
+        {
+            throw new ArgumentException($"hidden is {hidden.DType}, the model computes in {DType}", nameof(block));
+        }
+
+        if (block.Positions.Length != hidden.Size(0))
+        {
+            throw new ArgumentException($"{block.Positions.Length} positions given for {hidden.Size(0)} tokens", nameof(block));
+        }
+
+        LayerKv.CheckPositions(block.Positions, nameof(block));
+        if (block.CachedSlots is not null)
+        {
+            foreach (var (layer, slots) in block.CachedSlots)
+            {
+                if (layer >= fromLayer && layer < toLayer)
+                {
+                    DecoderAttention.CheckSlots(slots, block.Cache[layer].Count, layer);
+                }
+            }
+        }
     }
 
     public void Dispose()
