@@ -16,4 +16,7 @@ public sealed record EngineStep
 
     /// <summary>Work that failed (stream or question id, message); the rest of the step went on.</summary>
     public required IReadOnlyList<(string Id, string Message)> Failures { get; init; }
+
+    /// <summary>Forward passes the step took through the decoder: 1 when its work ran batched, 0 when there was none.</summary>
+    public int ForwardPasses { get; init; }
 }

@@ -189,7 +189,7 @@ public sealed class LiveEngine : IDisposable
             }
         }
 
-        return new EngineStep { Batch = batch, Answers = answers, Prefills = prefills, Failures = failures };
+        return new EngineStep { Batch = batch, Answers = answers, Prefills = prefills, Failures = failures, ForwardPasses = result.ForwardPasses };
     }
 
     public void Dispose()
@@ -219,13 +219,14 @@ public sealed class LiveEngine : IDisposable
     private BatchResult Run(List<AnswerStep> steps, List<WindowPrefill> windows)
     {
         if (_options.BatchStreams) return ModelRunner.RunBatch(steps, windows);
-        var answers = steps.Select(s => ModelRunner.RunBatch([s], []).AnswerFailures[0]).ToArray();
+        var answers = steps.Select(s => ModelRunner.RunBatch([s], [])).ToArray();
         var prefills = windows.Select(w => ModelRunner.RunBatch([], [w])).ToArray();
         return new BatchResult
         {
-            AnswerFailures = answers,
+            AnswerFailures = answers.Select(a => a.AnswerFailures[0]).ToArray(),
             Prefills = prefills.Select(p => p.Prefills[0]).ToArray(),
             PrefillFailures = prefills.Select(p => p.PrefillFailures[0]).ToArray(),
+            ForwardPasses = answers.Sum(a => a.ForwardPasses) + prefills.Sum(p => p.ForwardPasses),
         };
     }
 

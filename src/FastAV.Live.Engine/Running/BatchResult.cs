@@ -11,4 +11,7 @@ public sealed record BatchResult
 
     /// <summary>Per window: null when it was prefilled, else why it failed (the stream's cache is as before).</summary>
     public required IReadOnlyList<Exception?> PrefillFailures { get; init; }
+
+    /// <summary>Forward passes through the decoder: 1 for a batch, more when a shared failure made its work run alone.</summary>
+    public int ForwardPasses { get; init; }
 }

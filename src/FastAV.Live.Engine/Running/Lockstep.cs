@@ -15,10 +15,11 @@ internal static class Lockstep
     /// <summary>The failures a piece of work may cause without breaking the engine: they fail that work only.</summary>
     public static bool IsWorkFailure(Exception e) => e is ArgumentException or InvalidOperationException or TorchException;
 
-    public static void Run(IReadOnlyList<LayerRun> runs)
+    /// <summary>Runs every run that has not failed; returns the forward passes it took (1, or more after a shared failure; 0 when none ran).</summary>
+    public static int Run(IReadOnlyList<LayerRun> runs)
     {
         var live = runs.Where(r => r.Failure is null).ToList();
-        if (live.Count == 0) return;
+        if (live.Count == 0) return 0;
         var model = live[0].Model;
         if (live.Any(r => !ReferenceEquals(r.Model, model))) throw new ArgumentException("a batch runs on one model", nameof(runs));
 
@@ -40,7 +41,7 @@ internal static class Lockstep
             }
 
             live = members;
-            if (live.Count == 0) return;
+            if (live.Count == 0) return 1;
             Tensor[] outputs;
             try
             {
@@ -48,8 +49,7 @@ internal static class Lockstep
             }
             catch (Exception e) when (IsWorkFailure(e))
             {
-                RunAlone(live, e);
-                return;
+                return 1 + RunAlone(live, e);
             }
 
             for (var i = 0; i < live.Count; i++) live[i].Leave(layer, outputs[i]);
@@ -62,8 +62,7 @@ internal static class Lockstep
         }
         catch (Exception e) when (IsWorkFailure(e))
         {
-            RunAlone(live, e);
-            return;
+            return 1 + RunAlone(live, e);
         }
 
         for (var i = 0; i < live.Count; i++)
@@ -77,19 +76,21 @@ internal static class Lockstep
                 live[i].FailAfterForward(e);
             }
         }
+
+        return 1;
     }
 
     // The shared forward failed: alone, the run fails; in a batch, every run starts over on its own.
-    private static void RunAlone(List<LayerRun> live, Exception failure)
+    private static int RunAlone(List<LayerRun> live, Exception failure)
     {
         if (live.Count == 1)
         {
             live[0].Fail(failure);
-            return;
+            return 0;
         }
 
         foreach (var run in live) run.Restart();
-        foreach (var run in live) Run([run]);
+        return live.Sum(run => Run([run]));
     }
 
     // Final norm and LM head on the last token of every block at once: [runs][vocab].

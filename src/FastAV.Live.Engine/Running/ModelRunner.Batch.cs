@@ -58,7 +58,7 @@ public sealed partial class ModelRunner
             }
         }
 
-        Lockstep.Run(runs);
+        var passes = Lockstep.Run(runs);
         for (var i = 0; i < answers.Count; i++) answerFailures[i] ??= feeds[i]!.Failure;
         for (var i = 0; i < windows.Count; i++) prefillFailures[i] ??= prefills[i]!.Failure;
         return new BatchResult
@@ -66,6 +66,7 @@ public sealed partial class ModelRunner
             AnswerFailures = answerFailures,
             Prefills = prefills.Select(p => p?.Failure is null ? p?.Result : null).ToArray(),
             PrefillFailures = prefillFailures,
+            ForwardPasses = passes,
         };
     }
 

@@ -153,6 +153,8 @@ public sealed partial class ModelRunner
             throw new ArgumentException($"embeddings must be [{n}, {_model.Config.HiddenSize}], got {embeddings}", nameof(embeddings));
         }
 
+        if (embeddings.DType != _model.DType) throw new ArgumentException($"embeddings are {embeddings.DType}; the model computes in {_model.DType}", nameof(embeddings));
+
         if (stream.ActiveAnswer is not null) throw new InvalidOperationException("the stream is answering a question; end it before prefilling");
         var q = queryIds?.Length ?? 0;
         var input = embeddings;

@@ -160,14 +160,14 @@ public sealed class ModelRunnerTests : IDisposable
         runner.PrefillPrompt(stream, Ids(1, 5));
         for (var w = 0; w < 3; w++) Window(runner, stream, Ids(20 + w, WindowKinds.Length), 5 + 14 * w, w);
 
-        var before = Snapshot(stream);
+        var before = StreamSnapshot.Of(stream);
         var first = runner.Answer(stream, Ids(99, 6), maxNewTokens: 5);
-        var after = Snapshot(stream);
+        var after = StreamSnapshot.Of(stream);
         Assert.Equal(before, after);
         Assert.Equal(5, first.Tokens.Length);
         var second = runner.Answer(stream, Ids(99, 6), maxNewTokens: 5);
         Assert.Equal(first.Tokens, second.Tokens);
-        Assert.Equal(before, Snapshot(stream));
+        Assert.Equal(before, StreamSnapshot.Of(stream));
         Assert.Equal(4, first.DecodeFlops.TokensPerLayer[0]);
 
         var stopped = runner.Answer(stream, Ids(99, 6), maxNewTokens: 5, endOfSequence: first.Tokens[0]);
@@ -182,7 +182,7 @@ public sealed class ModelRunnerTests : IDisposable
         runner.PrefillPrompt(stream, Ids(1, 5));
         Window(runner, stream, Ids(30, WindowKinds.Length), 5, 0);
         var whole = runner.Answer(stream, Ids(98, 4), maxNewTokens: 4);
-        var before = Snapshot(stream);
+        var before = StreamSnapshot.Of(stream);
 
         var answer = runner.BeginAnswer(stream, Ids(98, 4), maxNewTokens: 4);
         Assert.Same(answer, stream.ActiveAnswer);
@@ -193,7 +193,7 @@ public sealed class ModelRunnerTests : IDisposable
         var result = runner.EndAnswer(answer);
         Assert.Null(stream.ActiveAnswer);
         Assert.Equal(whole.Tokens, result.Tokens);
-        Assert.Equal(before, Snapshot(stream));
+        Assert.Equal(before, StreamSnapshot.Of(stream));
         Assert.Equal(result.Tokens, runner.EndAnswer(answer).Tokens); // ending twice changes nothing
         Assert.Throws<InvalidOperationException>(() => runner.DecodeStep(answer));
     }
@@ -296,43 +296,9 @@ public sealed class ModelRunnerTests : IDisposable
             var runner = new ModelRunner(_tiny.Model, new FixedAnswerPolicy(answer));
             using var stream = runner.CreateStream(CacheOptions(100), new StreamingLlmEviction());
             runner.PrefillPrompt(stream, Ids(1, 5));
-            var before = Snapshot(stream);
+            var before = StreamSnapshot.Of(stream);
             Assert.Throws<InvalidOperationException>(() => Window(runner, stream, Ids(2, WindowKinds.Length), 5, 0));
-            Assert.Equal(before, Snapshot(stream));
+            Assert.Equal(before, StreamSnapshot.Of(stream));
         }
-    }
-
-    private sealed class FixedAnswerPolicy(int[] answer) : IPruningPolicy
-    {
-        public string Name => "fixed";
-
-        public PruningStage Stage => PruningStage.AtLayer;
-
-        public int? Layer => 2;
-
-        public int[] SelectKept(PruningContext context) => answer;
-    }
-
-    private static string Snapshot(StreamKv stream)
-    {
-        var parts = new List<string>();
-        for (var l = 0; l < stream.Tensors.LayerCount; l++)
-        {
-            using var scope = new TensorScope();
-            var kv = stream.Tensors[l];
-            parts.Add(Convert.ToBase64String(MemoryBytes(kv.Keys().Contiguous().ToArray<float>())));
-            parts.Add(Convert.ToBase64String(MemoryBytes(kv.Values().Contiguous().ToArray<float>())));
-            parts.Add(string.Join(",", kv.Positions.ToArray()));
-            parts.Add(string.Join(";", stream.Cache.Layer(l).Rows.ToArray().Select(r => r.ToString())));
-        }
-
-        return string.Join("|", parts);
-    }
-
-    private static byte[] MemoryBytes(float[] values)
-    {
-        var bytes = new byte[values.Length * sizeof(float)];
-        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
-        return bytes;
     }
 }
