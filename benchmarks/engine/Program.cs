@@ -4,12 +4,14 @@ using System.Text.Json;
 using FastAV.Live.Engine.Benchmarks;
 using FastAV.Live.Engine.Cache;
 
-// Usage: dotnet run -c Release --project benchmarks/engine [-- --minutes M --budget TOKENS]
+// Usage: dotnet run -c Release --project benchmarks/engine [-- --minutes M --budget TOKENS --windows W --rounds R --batch-rounds B]
 // Writes benchmarks/results/engine-cpu.{json,md} and engine-kv-hour.svg (relative to the repo root).
 var minutes = ArgValue("--minutes", 60);
 var budget = ArgValue("--budget", 4096);
 var timingWindows = ArgValue("--windows", 30);
 var timingRounds = ArgValue("--rounds", 3);
+var batchRounds = ArgValue("--batch-rounds", 6);
+int[] batchStreams = [1, 2, 4, 8];
 const int sampleEvery = 60;
 
 var series = new List<KvHourSimulation.Series>
@@ -38,6 +40,18 @@ var timingRows = timings.Select(t => new Dictionary<string, object>
     ["cached_tokens_last_layer"] = t.CachedTokensLastLayer,
 }).ToList();
 
+var batching = BatchTiming.Run(batchStreams, batchRounds);
+var batchRows = batching.Select(b => new Dictionary<string, object>
+{
+    ["streams"] = b.Streams,
+    ["ingest_step_one_by_one_ms"] = Round(b.IngestOneByOneMs),
+    ["ingest_step_batched_ms"] = Round(b.IngestBatchedMs),
+    ["ingest_batched_ratio"] = Round(b.IngestRatio),
+    ["decode_step_one_by_one_ms"] = Round(b.DecodeOneByOneMs),
+    ["decode_step_batched_ms"] = Round(b.DecodeBatchedMs),
+    ["decode_batched_ratio"] = Round(b.DecodeRatio),
+}).ToList();
+
 var unpruned = series[0].Samples[^1].Bytes;
 var kvRows = series.Select(s => new Dictionary<string, object>
 {
@@ -62,6 +76,9 @@ var result = new Dictionary<string, object>
     ["runner_windows_per_round"] = timingWindows,
     ["runner_rounds"] = timingRounds,
     ["runner"] = timingRows,
+    ["batching_rounds"] = batchRounds,
+    ["batching_budget_tokens_per_layer"] = BatchTiming.Budget,
+    ["batching"] = batchRows,
     ["kv_hour"] = kvRows,
     ["kv_series_mib"] = series.ToDictionary(s => s.Name, s => s.Samples.Select(p => Round(p.Bytes / 1048576.0)).ToArray()),
 };
@@ -78,10 +95,10 @@ File.WriteAllText(
         "minutes of media",
         "KV GiB",
         series.Select(s => (s.Name, (IReadOnlyList<(double, double)>)s.Samples.Select(p => (p.Minutes, p.Bytes / 1073741824.0)).ToList())).ToList()));
-File.WriteAllText(Path.Combine(results, "engine-cpu.md"), Markdown(result, kvRows, timingRows));
+File.WriteAllText(Path.Combine(results, "engine-cpu.md"), Markdown(result, kvRows, timingRows, batchRows));
 Console.WriteLine(json);
 
-static string Markdown(Dictionary<string, object> result, List<Dictionary<string, object>> rows, List<Dictionary<string, object>> timings)
+static string Markdown(Dictionary<string, object> result, List<Dictionary<string, object>> rows, List<Dictionary<string, object>> timings, List<Dictionary<string, object>> batching)
 {
     var md = new StringBuilder();
     md.Append(CultureInfo.InvariantCulture, $"# Engine benchmark ({result["machine"]}, {result["date"]})\n\n");
@@ -90,6 +107,14 @@ static string Markdown(Dictionary<string, object> result, List<Dictionary<string
     foreach (var t in timings)
     {
         md.Append(CultureInfo.InvariantCulture, $"| {t["configuration"]} | {t["window_ingest_ms"]} | {t["time_to_first_token_ms"]} | {t["per_token_ms"]} | {t["ingest_ratio_vs_unpruned"]} | {t["ttft_ratio_vs_unpruned"]} | {t["per_token_ratio_vs_unpruned"]} | {t["window_flops_ratio"]} | {t["cached_tokens_layer0"]} / {t["cached_tokens_last_layer"]} |\n");
+    }
+
+    md.Append('\n');
+    md.Append(CultureInfo.InvariantCulture, $"Token-level batching across streams (same model, FastAV runner, caches at {result["batching_budget_tokens_per_layer"]} tokens/layer): one engine step of N streams' windows, or of N answers' decode steps, as one batched forward vs one forward per stream (LiveEngineOptions.BatchStreams on/off); {result["batching_rounds"]} rounds alternating the modes; medians per step.\n\n");
+    md.Append("| streams | ingest step, one by one (ms) | ingest step, batched (ms) | batched ÷ one by one | decode step, one by one (ms) | decode step, batched (ms) | batched ÷ one by one |\n|---|---|---|---|---|---|---|\n");
+    foreach (var b in batching)
+    {
+        md.Append(CultureInfo.InvariantCulture, $"| {b["streams"]} | {b["ingest_step_one_by_one_ms"]} | {b["ingest_step_batched_ms"]} | {b["ingest_batched_ratio"]} | {b["decode_step_one_by_one_ms"]} | {b["decode_step_batched_ms"]} | {b["decode_batched_ratio"]} |\n");
     }
 
     md.Append('\n');

@@ -45,6 +45,7 @@ public sealed partial class EngineLoop : IDisposable
         {
             EndOfSequence = _endOfSequence,
             StandingAnswerMaxTokens = 16,
+            BatchStreams = options.BatchStreams,
         });
         _thread = new Thread(Run) { IsBackground = true, Name = "fastav-engine" };
         _thread.Start();

@@ -11,7 +11,7 @@ public sealed class InferenceOptions
     /// <summary>Positions kept free above the cache for a question and its answer. Default 128.</summary>
     public int QuestionReserveTokens { get; set; } = 128;
 
-    /// <summary>Per-layer KV budget when StreamOpen leaves it 0; null = as much as the model's positions allow.</summary>
+    /// <summary>Per-layer KV budget when StreamOpen leaves it 0; null = the model's trained context (fastav.json trained_windows), else as much as its positions allow.</summary>
     public int? DefaultKvTokensPerLayer { get; set; }
 
     /// <summary>Complete windows a stream may have queued for the engine; older ones are dropped beyond it. Default 8.</summary>
@@ -22,6 +22,9 @@ public sealed class InferenceOptions
 
     /// <summary>Tokens per engine step over all streams. Default 2048.</summary>
     public int MaxBatchTokens { get; set; } = 2048;
+
+    /// <summary>Run each engine step's work across streams as one forward pass (token-level batching). Default true.</summary>
+    public bool BatchStreams { get; set; } = true;
 
     /// <summary>libtorch intra-op threads for the engine (0 = libtorch's default).</summary>
     public int TorchThreads { get; set; }
