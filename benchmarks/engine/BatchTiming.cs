@@ -22,29 +22,52 @@ internal static class BatchTiming
         public double DecodeRatio => DecodeBatchedMs / DecodeOneByOneMs;
     }
 
-    public const int Budget = 1024;
     public const int DecodeSteps = 8;
 
-    public static IReadOnlyList<Level> Run(IReadOnlyList<int> streamCounts, int rounds)
+    /// <summary>A decoder, its windows' layout, the FastAV keep count at K and the per-layer KV budget.</summary>
+    public sealed record Setup(string Name, DecoderConfig Config, StreamSessionOptions Windows, int MediaKept, int Budget);
+
+    /// <summary>RunnerTiming's decoder (d 256, 8 layers) with 135-token windows (2 frames × 42 video + 50 audio + separator).</summary>
+    public static readonly Setup Small = new(
+        "small",
+        RunnerTiming.Config,
+        new StreamSessionOptions { FramesPerWindow = 2, TokensPerFrame = KvHourSimulation.VideoTokens / 2, AudioTokensPerWindow = KvHourSimulation.AudioTokens },
+        MediaKept: 50,
+        Budget: 1024);
+
+    /// <summary>models/fastav-tiny's decoder geometry (d 64, 4 layers, random weights) with its 14-token windows
+    /// (2 frames × 4 video + 5 audio + separator) and its trained context as the budget: per-op overhead dominates.</summary>
+    public static readonly Setup Tiny = new(
+        "fastav-tiny geometry",
+        new DecoderConfig
+        {
+            HiddenSize = 64, IntermediateSize = 176, LayerCount = 4, AttentionHeadCount = 4, KeyValueHeadCount = 2, HeadDim = 16,
+            VocabSize = 430, RmsNormEps = 1e-6, RopeTheta = 10000, MaxPositionEmbeddings = 1024, AttentionBias = true,
+        },
+        new StreamSessionOptions { FramesPerWindow = 2, TokensPerFrame = 4, AudioTokensPerWindow = 5 },
+        MediaKept: 12,
+        Budget: 96);
+
+    public static IReadOnlyList<Level> Run(Setup setup, IReadOnlyList<int> streamCounts, int rounds)
     {
-        var config = RunnerTiming.Config;
+        var config = setup.Config;
         using var model = DecoderModel.Load(config, new RandomDecoderSource());
-        var runner = new ModelRunner(model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = 50 }), new FinePruner());
-        // The windows' token layout: 2 frames × 42 video tokens + 50 audio + separator = 135 tokens, as RunnerTiming.
-        var geometry = new StreamSessionOptions { FramesPerWindow = 2, TokensPerFrame = KvHourSimulation.VideoTokens / 2, AudioTokensPerWindow = KvHourSimulation.AudioTokens };
-        var tokens = KvHourSimulation.WindowTokens;
+        var runner = new ModelRunner(model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = setup.MediaKept }), new FinePruner());
+        var geometry = setup.Windows;
+        var tokens = geometry.FramesPerWindow * geometry.TokensPerFrame + geometry.AudioTokensPerWindow + 1;
+        var budget = setup.Budget;
+        var random = new Random(5);
+        long[] question = Enumerable.Range(0, 16).Select(_ => (long)random.Next(config.VocabSize)).ToArray();
         var options = new RollingKvCacheOptions
         {
             LayerCount = config.LayerCount,
             BytesPerTokenPerLayer = 2L * config.KeyValueHeadCount * config.ResolvedHeadDim * 4,
-            Budget = new KvBudget { MaxTokens = Budget },
-            MaxPositions = 8192,
-            MaxBlockSpan = tokens,
+            Budget = new KvBudget { MaxTokens = budget },
+            MaxPositions = (int)config.MaxPositionEmbeddings,
+            MaxBlockSpan = Math.Max(tokens, question.Length),
             QuestionReserve = 64,
             EvictionHeadroom = 2 * tokens,
         };
-        var random = new Random(5);
-        long[] question = Enumerable.Range(0, 16).Select(_ => (long)random.Next(config.VocabSize)).ToArray();
         var levels = new List<Level>();
         foreach (var n in streamCounts)
         {
@@ -57,7 +80,7 @@ internal static class BatchTiming
             try
             {
                 // Warm-up: fill every cache to its budget (batched; not timed).
-                for (var w = 0; w < Budget / tokens + 2; w++)
+                for (var w = 0; w < budget / tokens + 2; w++)
                 {
                     using var scope = new TensorScope();
                     var embeddings = Windows(n, tokens, config.HiddenSize);
@@ -94,7 +117,7 @@ internal static class BatchTiming
             }
 
             levels.Add(new Level(n, Median(ingest[0]), Median(ingest[1]), Median(decode[0]), Median(decode[1])));
-            Console.Error.WriteLine($"batching: {n} streams: ingest step {levels[^1].IngestOneByOneMs:0.0} → {levels[^1].IngestBatchedMs:0.0} ms, decode step {levels[^1].DecodeOneByOneMs:0.0} → {levels[^1].DecodeBatchedMs:0.0} ms");
+            Console.Error.WriteLine($"batching ({setup.Name}): {n} streams: ingest step {levels[^1].IngestOneByOneMs:0.0} → {levels[^1].IngestBatchedMs:0.0} ms, decode step {levels[^1].DecodeOneByOneMs:0.0} → {levels[^1].DecodeBatchedMs:0.0} ms");
         }
 
         return levels;

@@ -9,10 +9,12 @@ using FastAV.Live.Torch;
 namespace FastAV.Live.Engine.Running;
 
 /// <summary>
-/// The only engine type that moves tensors. Prefills a block layer by layer: all tokens below K, the global policy's
-/// subset at K, fine pruning by the last query's row after K; then folds the block into the stream's cache: scores
-/// updated, rows evicted by the cache's plan (index lists applied to the KV tensors), positions re-indexed. Answers
-/// prefill a question on top of the cache, decode greedily and truncate back to the cache as it was.
+/// With its lockstep driver (<see cref="Lockstep"/>), the only engine type that moves tensors. Prefills a block layer by
+/// layer: all tokens below K, the global policy's subset at K, fine pruning by the last query's row after K; then folds
+/// the block into the stream's cache: scores updated, rows evicted by the cache's plan (index lists applied to the KV
+/// tensors), positions re-indexed. Answers prefill a question on top of the cache, decode greedily and truncate back to
+/// the cache as it was. Every piece of work is a run of the lockstep driver: alone here, or batched with other streams'
+/// work (other runners over the same model) by <see cref="RunBatch"/>.
 /// </summary>
 public sealed partial class ModelRunner
 {
@@ -100,8 +102,8 @@ public sealed partial class ModelRunner
         return Prefill(stream, embeddings, kinds, 0, new double[ids.Length], -1);
     }
 
-    /// <summary>A window's embeddings [TokenCount, hidden] (media tokens from the projectors, then the separator).</summary>
-    /// <summary>queryIds (optional): a standing question whose last token scores the window instead of the separator
+    /// <summary>A window's embeddings [TokenCount, hidden] (media tokens from the projectors, then the separator).
+    /// queryIds (optional): a standing question whose last token scores the window instead of the separator
     /// (question-aware pruning); its rows are computed for scoring and never cached.</summary>
     public PrefillResult PrefillWindow(StreamKv stream, Tensor embeddings, Window window, long[]? queryIds = null)
     {
