@@ -10,28 +10,11 @@ namespace FastAV.Live.Engine.Tests;
 
 public sealed class LiveEngineTests : IDisposable
 {
-    // 2 frames × 4 tokens + 3 audio + separator = 12 tokens per 1 s window.
-    private static readonly StreamSessionOptions Geometry = new() { FramesPerWindow = 2, TokensPerFrame = 4, AudioTokensPerWindow = 3 };
-    private static readonly long[] Prompt = [3, 1, 4, 1, 5];
     private static readonly long[] Question = [9, 2, 6, 5];
 
     private readonly TinyDecoder _tiny = new();
 
     public void Dispose() => _tiny.Dispose();
-
-    private static RollingKvCacheOptions CacheOptions => new()
-    {
-        LayerCount = 4,
-        BytesPerTokenPerLayer = 2L * 2 * 8 * 4,
-        Budget = new KvBudget { MaxTokens = 40 },
-        MaxPositions = 1024,
-        MaxBlockSpan = 32,
-        QuestionReserve = 32,
-    };
-
-    // Deterministic "encoder": window tokens become vocabulary embeddings chosen by window index and token offset.
-    private Tensor Embed(Window window) =>
-        _tiny.Model.Embed(Enumerable.Range(0, window.TokenCount).Select(i => (long)((window.Index * 7 + i * 3) % 50)).ToArray());
 
     private ModelRunner Runner() => new(_tiny.Model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = 5 }), new FinePruner());
 
@@ -39,11 +22,11 @@ public sealed class LiveEngineTests : IDisposable
     public void StreamsAreIngestedAndAnsweredAheadOfIngest()
     {
         var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 40, MaxBacklogSeconds = 100 });
-        using var engine = new LiveEngine(Runner(), scheduler, Embed);
-        var sessions = new[] { "a", "b", "c" }.Select(id => new StreamSession(id, Geometry)).ToArray();
+        using var engine = new LiveEngine(Runner(), scheduler, _tiny.EmbedWindow);
+        var sessions = new[] { "a", "b", "c" }.Select(id => new StreamSession(id, TinyDecoder.WindowGeometry)).ToArray();
         foreach (var s in sessions)
         {
-            engine.AddStream(s, CacheOptions, new StreamingLlmEviction(), Prompt);
+            engine.AddStream(s, _tiny.CacheOptions(), new StreamingLlmEviction(), TinyDecoder.Prompt);
             for (var w = 0; w < 4; w++) s.AddWindow(w);
         }
 
@@ -68,9 +51,9 @@ public sealed class LiveEngineTests : IDisposable
 
         // Same answer as a direct runner over a stream holding only the prompt (what b held when asked).
         var direct = Runner();
-        using (var alone = direct.CreateStream(CacheOptions, new StreamingLlmEviction()))
+        using (var alone = direct.CreateStream(_tiny.CacheOptions(), new StreamingLlmEviction()))
         {
-            direct.PrefillPrompt(alone, Prompt);
+            direct.PrefillPrompt(alone, TinyDecoder.Prompt);
             Assert.Equal(direct.Answer(alone, Question, 3).Tokens, answered.Result.Tokens);
         }
 
@@ -90,9 +73,9 @@ public sealed class LiveEngineTests : IDisposable
         // All four windows are pending at once and the budget fits them all: the answer due at window 1 must still
         // be computed before window 2 enters the cache, as if the stream had arrived in real time.
         var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 1000, MaxBacklogSeconds = 100 });
-        using var engine = new LiveEngine(Runner(), scheduler, Embed, new LiveEngineOptions { StandingAnswerMaxTokens = 3 });
-        var session = new StreamSession("cam", Geometry);
-        engine.AddStream(session, CacheOptions with { Budget = new KvBudget { MaxTokens = 200 } }, new StreamingLlmEviction(), Prompt);
+        using var engine = new LiveEngine(Runner(), scheduler, _tiny.EmbedWindow, new LiveEngineOptions { StandingAnswerMaxTokens = 3 });
+        var session = new StreamSession("cam", TinyDecoder.WindowGeometry);
+        engine.AddStream(session, _tiny.CacheOptions(200), new StreamingLlmEviction(), TinyDecoder.Prompt);
         session.AddStandingQuestion(new StandingQuestion { Id = "door", TokenIds = [9, 2, 6], PeriodSeconds = 2 });
         for (var w = 0; w < 4; w++) session.AddWindow(w);
         var answers = new List<CompletedAnswer>();
@@ -100,15 +83,15 @@ public sealed class LiveEngineTests : IDisposable
 
         // The same question asked directly over a stream that holds windows 0 and 1 only.
         var direct = Runner();
-        using var alone = direct.CreateStream(CacheOptions with { Budget = new KvBudget { MaxTokens = 200 } }, new StreamingLlmEviction());
-        direct.PrefillPrompt(alone, Prompt);
-        var replay = new StreamSession("replay", Geometry);
-        replay.SetPrompt(Prompt.Length);
+        using var alone = direct.CreateStream(_tiny.CacheOptions(200), new StreamingLlmEviction());
+        direct.PrefillPrompt(alone, TinyDecoder.Prompt);
+        var replay = new StreamSession("replay", TinyDecoder.WindowGeometry);
+        replay.SetPrompt(TinyDecoder.Prompt.Length);
         for (var w = 0; w < 2; w++)
         {
             using var scope = new TensorScope();
             var window = replay.AddWindow(w);
-            direct.PrefillWindow(alone, Embed(window), window);
+            direct.PrefillWindow(alone, _tiny.EmbedWindow(window), window);
         }
 
         Assert.Equal(direct.Answer(alone, [9, 2, 6], 3).Tokens, answers.Single(a => a.QuestionId == "cam/door@1").Result.Tokens);
@@ -118,11 +101,11 @@ public sealed class LiveEngineTests : IDisposable
     public void EachStreamPrunesWithItsOwnRunnerAndACancelledQuestionLeavesTheCacheAsItWas()
     {
         var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 100, MaxBacklogSeconds = 100 });
-        using var engine = new LiveEngine(Runner(), scheduler, Embed);
-        var pruned = new StreamSession("pruned", Geometry);
-        var full = new StreamSession("full", Geometry);
-        engine.AddStream(pruned, CacheOptions, new StreamingLlmEviction(), Prompt);
-        engine.AddStream(full, CacheOptions, new StreamingLlmEviction(), Prompt, new ModelRunner(_tiny.Model));
+        using var engine = new LiveEngine(Runner(), scheduler, _tiny.EmbedWindow);
+        var pruned = new StreamSession("pruned", TinyDecoder.WindowGeometry);
+        var full = new StreamSession("full", TinyDecoder.WindowGeometry);
+        engine.AddStream(pruned, _tiny.CacheOptions(), new StreamingLlmEviction(), TinyDecoder.Prompt);
+        engine.AddStream(full, _tiny.CacheOptions(), new StreamingLlmEviction(), TinyDecoder.Prompt, new ModelRunner(_tiny.Model));
         pruned.AddWindow(0);
         full.AddWindow(0);
         var step = engine.Step();
@@ -152,8 +135,8 @@ public sealed class LiveEngineTests : IDisposable
         // Window 0: frame 1 repeats frame 0 in spatial cells 0 and 1 and changes in cells 2 and 3. Window 1's first
         // frame repeats window 0's last frame exactly (a still scene), its second frame is new.
         var runner = new ModelRunner(_tiny.Model);
-        using var kv = runner.CreateStream(CacheOptions with { Budget = new KvBudget { MaxTokens = 200 } }, new InfiniPotVEviction());
-        var session = new StreamSession("cam", Geometry);
+        using var kv = runner.CreateStream(_tiny.CacheOptions(200), new InfiniPotVEviction());
+        var session = new StreamSession("cam", TinyDecoder.WindowGeometry);
         session.SetPrompt(0);
         long[] frame0 = [1, 2, 3, 4], frame1 = [1, 2, 30, 40], frame2 = [11, 12, 13, 14];
         long[] audio = [5, 6, 7], separator = [8];
@@ -183,9 +166,9 @@ public sealed class LiveEngineTests : IDisposable
     public void StandingQuestionsAreAskedWhenDueAndCanScoreTheWindows()
     {
         var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 100, MaxBacklogSeconds = 100 });
-        using var engine = new LiveEngine(Runner(), scheduler, Embed, new LiveEngineOptions { QuestionAwarePruning = true, StandingAnswerMaxTokens = 2 });
-        var session = new StreamSession("cam", Geometry);
-        engine.AddStream(session, CacheOptions, new StreamingLlmEviction(), Prompt);
+        using var engine = new LiveEngine(Runner(), scheduler, _tiny.EmbedWindow, new LiveEngineOptions { QuestionAwarePruning = true, StandingAnswerMaxTokens = 2 });
+        var session = new StreamSession("cam", TinyDecoder.WindowGeometry);
+        engine.AddStream(session, _tiny.CacheOptions(), new StreamingLlmEviction(), TinyDecoder.Prompt);
         session.AddStandingQuestion(new StandingQuestion { Id = "door", TokenIds = [9, 2, 6], PeriodSeconds = 2 });
         for (var w = 0; w < 4; w++) session.AddWindow(w);
 
@@ -211,9 +194,9 @@ public sealed class LiveEngineTests : IDisposable
     public void AFailingQuestionIsReportedAndTheStreamGoesOn()
     {
         var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 100, MaxBacklogSeconds = 100 });
-        using var engine = new LiveEngine(Runner(), scheduler, Embed);
-        var session = new StreamSession("a", Geometry);
-        engine.AddStream(session, CacheOptions, new StreamingLlmEviction(), Prompt);
+        using var engine = new LiveEngine(Runner(), scheduler, _tiny.EmbedWindow);
+        var session = new StreamSession("a", TinyDecoder.WindowGeometry);
+        engine.AddStream(session, _tiny.CacheOptions(), new StreamingLlmEviction(), TinyDecoder.Prompt);
         session.AddWindow(0);
         engine.Ask("a", "bad", [1, 2, 999], maxNewTokens: 2); // token outside the vocabulary
         var step = engine.Step();
@@ -238,21 +221,21 @@ public sealed class LiveEngineTests : IDisposable
     {
         var runner = Runner();
         long firstToken;
-        using (var probe = runner.CreateStream(CacheOptions, new StreamingLlmEviction()))
+        using (var probe = runner.CreateStream(_tiny.CacheOptions(), new StreamingLlmEviction()))
         {
-            runner.PrefillPrompt(probe, Prompt);
+            runner.PrefillPrompt(probe, TinyDecoder.Prompt);
             firstToken = runner.Answer(probe, Question, 1).Tokens[0];
         }
 
         var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 100, MaxBacklogSeconds = 100 });
-        using var engine = new LiveEngine(runner, scheduler, Embed);
-        var session = new StreamSession("a", Geometry);
-        engine.AddStream(session, CacheOptions, new StreamingLlmEviction(), Prompt);
+        using var engine = new LiveEngine(runner, scheduler, _tiny.EmbedWindow);
+        var session = new StreamSession("a", TinyDecoder.WindowGeometry);
+        engine.AddStream(session, _tiny.CacheOptions(), new StreamingLlmEviction(), TinyDecoder.Prompt);
         engine.Ask("a", "short", Question, maxNewTokens: 10, endOfSequence: firstToken);
         var step = engine.Step();
         Assert.Equal([firstToken], Assert.Single(step.Answers).Result.Tokens);
         session.AddWindow(0);
         Assert.Single(engine.Step().Prefills);
-        Assert.Throws<ArgumentException>(() => engine.AddStream(new StreamSession("a", Geometry), CacheOptions, new StreamingLlmEviction(), Prompt));
+        Assert.Throws<ArgumentException>(() => engine.AddStream(new StreamSession("a", TinyDecoder.WindowGeometry), _tiny.CacheOptions(), new StreamingLlmEviction(), TinyDecoder.Prompt));
     }
 }

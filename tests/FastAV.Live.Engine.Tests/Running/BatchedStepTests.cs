@@ -17,23 +17,10 @@ public sealed class BatchedStepTests : IDisposable
 {
     private const double Tolerance = 1e-5;
 
-    // 2 frames × 4 tokens + 3 audio + separator = 12 tokens per 1 s window.
-    private static readonly StreamSessionOptions Geometry = new() { FramesPerWindow = 2, TokensPerFrame = 4, AudioTokensPerWindow = 3 };
-    private static readonly long[] Prompt = [3, 1, 4, 1, 5];
 
     private readonly TinyDecoder _tiny = new();
 
     public void Dispose() => _tiny.Dispose();
-
-    private static RollingKvCacheOptions CacheOptions => new()
-    {
-        LayerCount = 4,
-        BytesPerTokenPerLayer = 2L * 2 * 8 * 4,
-        Budget = new KvBudget { MaxTokens = 40 },
-        MaxPositions = 1024,
-        MaxBlockSpan = 32,
-        QuestionReserve = 32,
-    };
 
     // Each stream prunes its own way: none, FastAV (keep-first + fine), FastV, and DART (keys) with a stronger fine cut.
     private ModelRunner[] Runners() =>
@@ -43,9 +30,6 @@ public sealed class BatchedStepTests : IDisposable
         new(_tiny.Model, new FastVPolicy(new FastVOptions { Layer = 1, DropRatio = 0.5 })),
         new(_tiny.Model, new DartPolicy(new DartOptions { KeepRatio = 0.5, PivotCount = 2 }), new FinePruner(new FinePrunerOptions { DropRatio = 0.4 })),
     ];
-
-    private Tensor Embed(Window window) =>
-        _tiny.Model.Embed(Enumerable.Range(0, window.TokenCount).Select(i => (long)((window.Index * 7 + i * 3) % 50)).ToArray());
 
     [Fact]
     public void OneForwardForAnswersAndWindowsOfStreamsWithTheirOwnPruningEqualsEachAlone()
@@ -57,8 +41,8 @@ public sealed class BatchedStepTests : IDisposable
         var windows = new Window[runners.Length];
         for (var i = 0; i < runners.Length; i++)
         {
-            var session = new StreamSession($"s{i}", Geometry);
-            session.SetPrompt(Prompt.Length);
+            var session = new StreamSession($"s{i}", TinyDecoder.WindowGeometry);
+            session.SetPrompt(TinyDecoder.Prompt.Length);
             windows[i] = session.AddWindow(0);
         }
 
@@ -72,7 +56,7 @@ public sealed class BatchedStepTests : IDisposable
 
         var result = ModelRunner.RunBatch(
             [new AnswerStep(answerRunner, inFlightB), new AnswerStep(answerRunner, newB)],
-            windows.Select((w, i) => new WindowPrefill(runners[i], batched[i], Embed(w), w, i == 1 ? [9, 2, 6] : null)).ToList());
+            windows.Select((w, i) => new WindowPrefill(runners[i], batched[i], _tiny.EmbedWindow(w), w, i == 1 ? [9, 2, 6] : null)).ToList());
         Assert.Equal(1, result.ForwardPasses);
         Assert.All(result.AnswerFailures, Assert.Null);
         Assert.All(result.PrefillFailures, Assert.Null);
@@ -84,7 +68,7 @@ public sealed class BatchedStepTests : IDisposable
         Assert.Equal(newA.Tokens, newB.Tokens);
         for (var i = 0; i < runners.Length; i++)
         {
-            var expected = runners[i].PrefillWindow(alone[i], Embed(windows[i]), windows[i], i == 1 ? [9, 2, 6] : null);
+            var expected = runners[i].PrefillWindow(alone[i], _tiny.EmbedWindow(windows[i]), windows[i], i == 1 ? [9, 2, 6] : null);
             var actual = result.Prefills[i]!;
             for (var l = 0; l < 4; l++)
             {
@@ -112,8 +96,8 @@ public sealed class BatchedStepTests : IDisposable
         var hostile = new ModelRunner(_tiny.Model, new FixedAnswerPolicy([0, 99]));
         var streams = new[] { Stream(good), Stream(hostile), Stream(good), Stream(good) };
         var reference = Stream(good);
-        var session = new StreamSession("s", Geometry);
-        session.SetPrompt(Prompt.Length);
+        var session = new StreamSession("s", TinyDecoder.WindowGeometry);
+        session.SetPrompt(TinyDecoder.Prompt.Length);
         var window = session.AddWindow(0);
         var before = streams.Select(StreamSnapshot.Of).ToArray();
         var ended = good.StartAnswer(streams[3], [9, 2], 1);
@@ -122,9 +106,9 @@ public sealed class BatchedStepTests : IDisposable
         var result = ModelRunner.RunBatch(
             [new AnswerStep(good, ended)],
             [
-                new WindowPrefill(good, streams[0], Embed(window), window),
-                new WindowPrefill(hostile, streams[1], Embed(window), window),            // its policy answers rows out of range
-                new WindowPrefill(good, streams[2], Embed(window).To(DType.Float64), window), // embeddings in the wrong dtype
+                new WindowPrefill(good, streams[0], _tiny.EmbedWindow(window), window),
+                new WindowPrefill(hostile, streams[1], _tiny.EmbedWindow(window), window),            // its policy answers rows out of range
+                new WindowPrefill(good, streams[2], _tiny.EmbedWindow(window).To(DType.Float64), window), // embeddings in the wrong dtype
             ]);
 
         Assert.Equal(1, result.ForwardPasses);
@@ -136,16 +120,16 @@ public sealed class BatchedStepTests : IDisposable
         Assert.Equal(before[1], StreamSnapshot.Of(streams[1]));
         Assert.Equal(before[2], StreamSnapshot.Of(streams[2]));
         Assert.Equal(before[3], StreamSnapshot.Of(streams[3]));
-        var expected = good.PrefillWindow(reference, Embed(window), window);
+        var expected = good.PrefillWindow(reference, _tiny.EmbedWindow(window), window);
         Assert.Equal(expected.KeptPerLayer, result.Prefills[0]!.KeptPerLayer);
         SameState(reference, streams[0], "the good stream");
 
         // Work on one model only, one piece per stream.
         using var otherTiny = new TinyDecoder(seed: 9);
         var other = new ModelRunner(otherTiny.Model);
-        using var foreign = other.CreateStream(CacheOptions, new StreamingLlmEviction());
-        Assert.Throws<ArgumentException>(() => ModelRunner.RunBatch([], [new WindowPrefill(good, streams[0], Embed(window), window), new WindowPrefill(other, foreign, Embed(window), window)]));
-        Assert.Throws<ArgumentException>(() => ModelRunner.RunBatch([], [new WindowPrefill(good, streams[0], Embed(window), window), new WindowPrefill(good, streams[0], Embed(window), window)]));
+        using var foreign = other.CreateStream(_tiny.CacheOptions(), new StreamingLlmEviction());
+        Assert.Throws<ArgumentException>(() => ModelRunner.RunBatch([], [new WindowPrefill(good, streams[0], _tiny.EmbedWindow(window), window), new WindowPrefill(other, foreign, _tiny.EmbedWindow(window), window)]));
+        Assert.Throws<ArgumentException>(() => ModelRunner.RunBatch([], [new WindowPrefill(good, streams[0], _tiny.EmbedWindow(window), window), new WindowPrefill(good, streams[0], _tiny.EmbedWindow(window), window)]));
         foreach (var s in streams.Append(reference)) s.Dispose();
     }
 
@@ -201,13 +185,13 @@ public sealed class BatchedStepTests : IDisposable
     {
         var runners = Runners();
         var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 256, MaxBacklogSeconds = 100 });
-        using var engine = new LiveEngine(runners[0], scheduler, Embed, new LiveEngineOptions { BatchStreams = batch, StandingAnswerMaxTokens = 3 });
+        using var engine = new LiveEngine(runners[0], scheduler, _tiny.EmbedWindow, new LiveEngineOptions { BatchStreams = batch, StandingAnswerMaxTokens = 3 });
         var sessions = new List<StreamSession>();
         for (var i = 0; i < runners.Length; i++)
         {
-            var session = new StreamSession($"s{i}", Geometry);
+            var session = new StreamSession($"s{i}", TinyDecoder.WindowGeometry);
             session.AddStandingQuestion(new StandingQuestion { Id = "door", TokenIds = [9, 2, 6], PeriodSeconds = 2 + i });
-            engine.AddStream(session, CacheOptions, new StreamingLlmEviction(), Prompt, runners[i]);
+            engine.AddStream(session, _tiny.CacheOptions(), new StreamingLlmEviction(), TinyDecoder.Prompt, runners[i]);
             for (var w = 0; w < 6; w++) session.AddWindow(w);
             sessions.Add(session);
         }
@@ -234,8 +218,8 @@ public sealed class BatchedStepTests : IDisposable
 
     private StreamKv Stream(ModelRunner runner)
     {
-        var stream = runner.CreateStream(CacheOptions, new StreamingLlmEviction());
-        runner.PrefillPrompt(stream, Prompt);
+        var stream = runner.CreateStream(_tiny.CacheOptions(), new StreamingLlmEviction());
+        runner.PrefillPrompt(stream, TinyDecoder.Prompt);
         return stream;
     }
 

@@ -15,16 +15,6 @@ public sealed class ModelRunnerTests : IDisposable
 
     public void Dispose() => _tiny.Dispose();
 
-    private RollingKvCacheOptions CacheOptions(int maxTokens) => new()
-    {
-        LayerCount = 4,
-        BytesPerTokenPerLayer = 2L * 2 * 8 * 4, // keys + values, 2 KV heads × head dim 8, float32
-        Budget = new KvBudget { MaxTokens = maxTokens },
-        MaxPositions = 1024,
-        MaxBlockSpan = 32,
-        QuestionReserve = 32,
-    };
-
     private static long[] Ids(int seed, int count)
     {
         var random = new Random(seed);
@@ -41,7 +31,7 @@ public sealed class ModelRunnerTests : IDisposable
     public void PruningOffGivesThePlainDecodersLogits()
     {
         var runner = new ModelRunner(_tiny.Model);
-        using var stream = runner.CreateStream(CacheOptions(500), new StreamingLlmEviction());
+        using var stream = runner.CreateStream(_tiny.CacheOptions(500), new StreamingLlmEviction());
         using var plainCache = _tiny.Model.CreateCache();
         long position = 0;
         var blocks = new List<long[]> { Ids(1, 5) };
@@ -76,7 +66,7 @@ public sealed class ModelRunnerTests : IDisposable
         var fine = new FinePruner(new FinePrunerOptions { DropRatio = 0.25 });
         var runner = new ModelRunner(_tiny.Model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = 8 }), fine);
         Assert.Equal(2, runner.GlobalLayer);
-        using var stream = runner.CreateStream(CacheOptions(500), new StreamingLlmEviction());
+        using var stream = runner.CreateStream(_tiny.CacheOptions(500), new StreamingLlmEviction());
         runner.PrefillPrompt(stream, Ids(1, 5));
         var result = Window(runner, stream, Ids(2, WindowKinds.Length), 5, 0);
 
@@ -103,7 +93,7 @@ public sealed class ModelRunnerTests : IDisposable
     public void FinePruningScoresEqualAnExplicitFullAttention()
     {
         var runner = new ModelRunner(_tiny.Model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = 9 }), new FinePruner());
-        using var stream = runner.CreateStream(CacheOptions(500), new StreamingLlmEviction());
+        using var stream = runner.CreateStream(_tiny.CacheOptions(500), new StreamingLlmEviction());
         var ids = Ids(3, WindowKinds.Length);
         var result = Window(runner, stream, ids, 0, 0);
         var kept = result.KeptPerLayer[2];
@@ -126,7 +116,7 @@ public sealed class ModelRunnerTests : IDisposable
     public void QuestionAwareScoresComeFromTheQuestionsLastTokenAndTheQuestionIsNotCached()
     {
         var runner = new ModelRunner(_tiny.Model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = 9 }), new FinePruner());
-        using var stream = runner.CreateStream(CacheOptions(500), new StreamingLlmEviction());
+        using var stream = runner.CreateStream(_tiny.CacheOptions(500), new StreamingLlmEviction());
         var ids = Ids(3, WindowKinds.Length);
         long[] question = [7, 8, 9];
         PrefillResult result;
@@ -156,7 +146,7 @@ public sealed class ModelRunnerTests : IDisposable
     public void QuestionRollbackLeavesTheCacheBitwiseUnchanged()
     {
         var runner = new ModelRunner(_tiny.Model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = 6 }), new FinePruner());
-        using var stream = runner.CreateStream(CacheOptions(30), new A2sfEviction(new A2sfOptions { RecentKept = 4 }));
+        using var stream = runner.CreateStream(_tiny.CacheOptions(30), new A2sfEviction(new A2sfOptions { RecentKept = 4 }));
         runner.PrefillPrompt(stream, Ids(1, 5));
         for (var w = 0; w < 3; w++) Window(runner, stream, Ids(20 + w, WindowKinds.Length), 5 + 14 * w, w);
 
@@ -178,7 +168,7 @@ public sealed class ModelRunnerTests : IDisposable
     public void StepwiseAnswersMatchTheWholeAnswerAndBlockPrefillsMeanwhile()
     {
         var runner = new ModelRunner(_tiny.Model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = 6 }), new FinePruner());
-        using var stream = runner.CreateStream(CacheOptions(60), new StreamingLlmEviction());
+        using var stream = runner.CreateStream(_tiny.CacheOptions(60), new StreamingLlmEviction());
         runner.PrefillPrompt(stream, Ids(1, 5));
         Window(runner, stream, Ids(30, WindowKinds.Length), 5, 0);
         var whole = runner.Answer(stream, Ids(98, 4), maxNewTokens: 4);
@@ -202,7 +192,7 @@ public sealed class ModelRunnerTests : IDisposable
     public void ManyWindowsStayWithinBudgetWithTensorsAndBookkeepingInStep()
     {
         var runner = new ModelRunner(_tiny.Model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = 6 }), new FinePruner());
-        var options = CacheOptions(40) with { MaxPositions = 120 };
+        var options = _tiny.CacheOptions(40) with { MaxPositions = 120 };
         using var stream = runner.CreateStream(options, new StreamingLlmEviction());
         runner.PrefillPrompt(stream, Ids(1, 5));
         long timeline = 5;
@@ -230,10 +220,10 @@ public sealed class ModelRunnerTests : IDisposable
     public void MalformedCallsAreRejected()
     {
         var runner = new ModelRunner(_tiny.Model);
-        using var stream = runner.CreateStream(CacheOptions(100), new StreamingLlmEviction());
-        Assert.Throws<ArgumentException>(() => runner.CreateStream(CacheOptions(100) with { LayerCount = 3 }, new StreamingLlmEviction()));
-        Assert.Throws<ArgumentException>(() => runner.CreateStream(CacheOptions(100) with { BytesPerTokenPerLayer = 7 }, new StreamingLlmEviction()));
-        Assert.Throws<ArgumentException>(() => runner.CreateStream(CacheOptions(100) with { MaxPositions = 4096 }, new StreamingLlmEviction()));
+        using var stream = runner.CreateStream(_tiny.CacheOptions(100), new StreamingLlmEviction());
+        Assert.Throws<ArgumentException>(() => runner.CreateStream(_tiny.CacheOptions(100) with { LayerCount = 3 }, new StreamingLlmEviction()));
+        Assert.Throws<ArgumentException>(() => runner.CreateStream(_tiny.CacheOptions(100) with { BytesPerTokenPerLayer = 7 }, new StreamingLlmEviction()));
+        Assert.Throws<ArgumentException>(() => runner.CreateStream(_tiny.CacheOptions(100) with { MaxPositions = 4096 }, new StreamingLlmEviction()));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ModelRunner(_tiny.Model, options: new ModelRunnerOptions { GlobalLayer = 4 }));
         Assert.Throws<ArgumentException>(() => new ModelRunner(_tiny.Model, new DivPrunePolicy()));
         using (var scope = new TensorScope())
@@ -255,7 +245,7 @@ public sealed class ModelRunnerTests : IDisposable
     {
         var divPrune = new DivPrunePolicy(new DivPruneOptions { KeepRatio = 0.5 });
         var runner = new ModelRunner(_tiny.Model, beforeLlmPolicy: divPrune);
-        using var stream = runner.CreateStream(CacheOptions(100), new StreamingLlmEviction());
+        using var stream = runner.CreateStream(_tiny.CacheOptions(100), new StreamingLlmEviction());
         var ids = Ids(4, WindowKinds.Length);
         PrefillResult result;
         float[] features;
@@ -274,7 +264,7 @@ public sealed class ModelRunnerTests : IDisposable
         Assert.Equal(expected.Select(i => (long)i), stream.Tensors[0].Positions.ToArray()); // gaps of dropped tokens kept
 
         var fasterVlm = new ModelRunner(_tiny.Model, beforeLlmPolicy: new FasterVlmPolicy(new FasterVlmOptions { KeepRatio = 0.25 }));
-        using var other = fasterVlm.CreateStream(CacheOptions(100), new StreamingLlmEviction());
+        using var other = fasterVlm.CreateStream(_tiny.CacheOptions(100), new StreamingLlmEviction());
         var attention = Enumerable.Range(0, 14).Select(i => i is 2 or 5 or 9 ? 1f : 0f).ToArray();
         using (var scope = new TensorScope())
         {
@@ -294,7 +284,7 @@ public sealed class ModelRunnerTests : IDisposable
         foreach (var answer in new[] { new[] { 3, 1, 13 }, new[] { 0, 1, 2 }, new[] { 0, 99 } })
         {
             var runner = new ModelRunner(_tiny.Model, new FixedAnswerPolicy(answer));
-            using var stream = runner.CreateStream(CacheOptions(100), new StreamingLlmEviction());
+            using var stream = runner.CreateStream(_tiny.CacheOptions(100), new StreamingLlmEviction());
             runner.PrefillPrompt(stream, Ids(1, 5));
             var before = StreamSnapshot.Of(stream);
             Assert.Throws<InvalidOperationException>(() => Window(runner, stream, Ids(2, WindowKinds.Length), 5, 0));

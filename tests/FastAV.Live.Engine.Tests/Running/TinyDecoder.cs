@@ -1,3 +1,5 @@
+using FastAV.Live.Engine.Cache;
+using FastAV.Live.Engine.Sessions;
 using FastAV.Live.Models;
 using FastAV.Live.Models.Decoder;
 using FastAV.Live.Torch;
@@ -38,6 +40,11 @@ internal sealed class TinyDecoder : IWeightSource, IDisposable
         Model = DecoderModel.Load(Config, this);
     }
 
+    /// <summary>Windows of 2 frames × 4 tokens + 3 audio + separator = 12 tokens per second.</summary>
+    public static readonly StreamSessionOptions WindowGeometry = new() { FramesPerWindow = 2, TokensPerFrame = 4, AudioTokensPerWindow = 3 };
+
+    public static readonly long[] Prompt = [3, 1, 4, 1, 5];
+
     public DecoderConfig Config { get; }
 
     public DecoderModel Model { get; }
@@ -47,6 +54,21 @@ internal sealed class TinyDecoder : IWeightSource, IDisposable
     public bool Contains(string name) => _weights.ContainsKey(name);
 
     public Tensor Get(string name, params long[] expectedShape) => _weights[name].Clone();
+
+    /// <summary>A stream's cache shaped for this decoder (4 layers, 2 KV heads × 8, float32) with the given budget.</summary>
+    public RollingKvCacheOptions CacheOptions(int maxTokens = 40) => new()
+    {
+        LayerCount = 4,
+        BytesPerTokenPerLayer = 2L * 2 * 8 * 4, // keys + values, 2 KV heads × head dim 8, float32
+        Budget = new KvBudget { MaxTokens = maxTokens },
+        MaxPositions = 1024,
+        MaxBlockSpan = 32,
+        QuestionReserve = 32,
+    };
+
+    /// <summary>A deterministic "encoder": a window's tokens become vocabulary embeddings chosen by window index and offset.</summary>
+    public Tensor EmbedWindow(Window window) =>
+        Model.Embed(Enumerable.Range(0, window.TokenCount).Select(i => (long)((window.Index * 7 + i * 3) % 50)).ToArray());
 
     /// <summary>A weight as plain floats, row-major.</summary>
     public float[] Floats(string name) => _weights[name].ToArray<float>();
