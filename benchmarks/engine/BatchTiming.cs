@@ -25,7 +25,11 @@ internal static class BatchTiming
     public const int DecodeSteps = 8;
 
     /// <summary>A decoder, its windows' layout, the FastAV keep count at K and the per-layer KV budget.</summary>
-    public sealed record Setup(string Name, DecoderConfig Config, StreamSessionOptions Windows, int MediaKept, int Budget);
+    public sealed record Setup(string Name, DecoderConfig Config, StreamSessionOptions Windows, int MediaKept, int Budget)
+    {
+        /// <summary>Media tokens of a window plus its separator.</summary>
+        public int WindowTokens => Windows.FramesPerWindow * Windows.TokensPerFrame + Windows.AudioTokensPerWindow + 1;
+    }
 
     /// <summary>RunnerTiming's decoder (d 256, 8 layers) with 135-token windows (2 frames × 42 video + 50 audio + separator).</summary>
     public static readonly Setup Small = new(
@@ -54,20 +58,11 @@ internal static class BatchTiming
         using var model = DecoderModel.Load(config, new RandomDecoderSource());
         var runner = new ModelRunner(model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = setup.MediaKept }), new FinePruner());
         var geometry = setup.Windows;
-        var tokens = geometry.FramesPerWindow * geometry.TokensPerFrame + geometry.AudioTokensPerWindow + 1;
+        var tokens = setup.WindowTokens;
         var budget = setup.Budget;
         var random = new Random(5);
         long[] question = Enumerable.Range(0, 16).Select(_ => (long)random.Next(config.VocabSize)).ToArray();
-        var options = new RollingKvCacheOptions
-        {
-            LayerCount = config.LayerCount,
-            BytesPerTokenPerLayer = 2L * config.KeyValueHeadCount * config.ResolvedHeadDim * 4,
-            Budget = new KvBudget { MaxTokens = budget },
-            MaxPositions = (int)config.MaxPositionEmbeddings,
-            MaxBlockSpan = Math.Max(tokens, question.Length),
-            QuestionReserve = 64,
-            EvictionHeadroom = 2 * tokens,
-        };
+        var options = RunnerTiming.CacheOptions(config, budget, (int)config.MaxPositionEmbeddings, Math.Max(tokens, question.Length), tokens);
         var levels = new List<Level>();
         foreach (var n in streamCounts)
         {
@@ -116,7 +111,7 @@ internal static class BatchTiming
                 foreach (var s in sets.SelectMany(s => s)) s.Dispose();
             }
 
-            levels.Add(new Level(n, Median(ingest[0]), Median(ingest[1]), Median(decode[0]), Median(decode[1])));
+            levels.Add(new Level(n, RunnerTiming.Median(ingest[0]), RunnerTiming.Median(ingest[1]), RunnerTiming.Median(decode[0]), RunnerTiming.Median(decode[1])));
             Console.Error.WriteLine($"batching ({setup.Name}): {n} streams: ingest step {levels[^1].IngestOneByOneMs:0.0} → {levels[^1].IngestBatchedMs:0.0} ms, decode step {levels[^1].DecodeOneByOneMs:0.0} → {levels[^1].DecodeBatchedMs:0.0} ms");
         }
 
@@ -163,11 +158,5 @@ internal static class BatchTiming
     private static void Check(IReadOnlyList<Exception?> failures)
     {
         if (failures.FirstOrDefault(f => f is not null) is { } failure) throw new InvalidOperationException("benchmark work failed", failure);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? 0 : (sorted[(sorted.Length - 1) / 2] + sorted[sorted.Length / 2]) / 2;
     }
 }

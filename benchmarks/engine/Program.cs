@@ -42,7 +42,7 @@ var timingRows = timings.Select(t => new Dictionary<string, object>
 
 var batchRows = batchSetups.SelectMany(b => BatchTiming.Run(b.Setup, b.Streams, batchRounds).Select(level => (b.Setup, level))).Select(r => new Dictionary<string, object>
 {
-    ["decoder"] = $"{r.Setup.Name}: {r.Setup.Config.LayerCount} layers, d {r.Setup.Config.HiddenSize}, {r.Setup.Windows.FramesPerWindow * r.Setup.Windows.TokensPerFrame + r.Setup.Windows.AudioTokensPerWindow + 1}-token windows, budget {r.Setup.Budget}",
+    ["decoder"] = $"{r.Setup.Name}: {r.Setup.Config.LayerCount} layers, d {r.Setup.Config.HiddenSize}, {r.Setup.WindowTokens}-token windows, budget {r.Setup.Budget}",
     ["streams"] = r.level.Streams,
     ["ingest_step_one_by_one_ms"] = Round(r.level.IngestOneByOneMs),
     ["ingest_step_batched_ms"] = Round(r.level.IngestBatchedMs),

@@ -31,16 +31,7 @@ internal static class RunnerTiming
             ("unpruned", new ModelRunner(model)),
             ("FastAV (keep-first 50 at K = 4, P = 20%)", new ModelRunner(model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = 50 }), new FinePruner())),
         };
-        var options = new RollingKvCacheOptions
-        {
-            LayerCount = Config.LayerCount,
-            BytesPerTokenPerLayer = 2L * Config.KeyValueHeadCount * Config.ResolvedHeadDim * 4,
-            Budget = new KvBudget { MaxTokens = 2048 },
-            MaxPositions = 8192,
-            MaxBlockSpan = kinds.Length,
-            QuestionReserve = 64,
-            EvictionHeadroom = 2 * kinds.Length,
-        };
+        var options = CacheOptions(Config, budget: 2048, maxPositions: 8192, blockSpan: kinds.Length, windowTokens: kinds.Length);
 
         var ingest = runners.Select(_ => new List<double>()).ToArray();
         var ttft = runners.Select(_ => new List<double>()).ToArray();
@@ -81,7 +72,20 @@ internal static class RunnerTiming
         return runners.Select((r, i) => new Timing(r.Item1, Median(ingest[i]), Median(ttft[i]), Median(perToken[i]), ratio[i], cached[i].First, cached[i].Last)).ToList();
     }
 
-    private static double Median(List<double> values)
+    /// <summary>A float32 stream cache for <paramref name="config"/>: the budget per layer, room for a block and a 64-token
+    /// question, and eviction headroom of two windows.</summary>
+    internal static RollingKvCacheOptions CacheOptions(DecoderConfig config, int budget, int maxPositions, int blockSpan, int windowTokens) => new()
+    {
+        LayerCount = config.LayerCount,
+        BytesPerTokenPerLayer = 2L * config.KeyValueHeadCount * config.ResolvedHeadDim * 4,
+        Budget = new KvBudget { MaxTokens = budget },
+        MaxPositions = maxPositions,
+        MaxBlockSpan = blockSpan,
+        QuestionReserve = 64,
+        EvictionHeadroom = 2 * windowTokens,
+    };
+
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length == 0 ? 0 : (sorted[(sorted.Length - 1) / 2] + sorted[sorted.Length / 2]) / 2;
