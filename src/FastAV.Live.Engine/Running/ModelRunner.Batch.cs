@@ -64,7 +64,7 @@ public sealed partial class ModelRunner
         return new BatchResult
         {
             AnswerFailures = answerFailures,
-            Prefills = prefills.Select(p => p?.Failure is null ? p?.Result : null).ToArray(),
+            Prefills = prefills.Select(p => p?.Result).ToArray(),
             PrefillFailures = prefillFailures,
             ForwardPasses = passes,
         };

@@ -1,4 +1,3 @@
-using System.Globalization;
 using FastAV.Live.Models.Decoder;
 using FastAV.Live.Torch;
 
@@ -59,14 +58,14 @@ public sealed class BatchedForwardTests
             for (var i = 0; i < 3; i++)
             {
                 Assert.Equal([blocks[i].Length, Config.HiddenSize], outputs[i].Shape);
-                Near(expected[i], outputs[i].ToArray<float>(), $"block {i} output");
+                Close.Equal(expected[i], outputs[i].ToArray<float>(), $"block {i} output", Tolerance);
                 for (var l = 0; l < Config.LayerCount; l++)
                 {
                     Assert.Equal(expectedRows[i].Slots(l), rows[i].Slots(l));
-                    Near(expectedRows[i].Row(l), rows[i].Row(l), $"block {i} layer {l} last-query row");
+                    Close.Equal(expectedRows[i].Row(l), rows[i].Row(l), $"block {i} layer {l} last-query row", Tolerance);
                     Assert.Equal(alone[i][l].Positions.ToArray(), together[i][l].Positions.ToArray());
-                    Near(alone[i][l].Keys().Contiguous().ToArray<float>(), together[i][l].Keys().Contiguous().ToArray<float>(), $"block {i} layer {l} keys");
-                    Near(alone[i][l].Values().Contiguous().ToArray<float>(), together[i][l].Values().Contiguous().ToArray<float>(), $"block {i} layer {l} values");
+                    Close.Equal(alone[i][l].Keys().Contiguous().ToArray<float>(), together[i][l].Keys().Contiguous().ToArray<float>(), $"block {i} layer {l} keys", Tolerance);
+                    Close.Equal(alone[i][l].Values().Contiguous().ToArray<float>(), together[i][l].Values().Contiguous().ToArray<float>(), $"block {i} layer {l} values", Tolerance);
                 }
             }
         }
@@ -102,11 +101,4 @@ public sealed class BatchedForwardTests
 
     private static long[] Positions(long[] history, long[] block) =>
         Enumerable.Range(history.Length, block.Length).Select(p => (long)p).ToArray();
-
-    private static void Near(float[] expected, float[] actual, string name)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        var worst = expected.Zip(actual, (x, y) => Math.Abs((double)x - y)).DefaultIfEmpty(0).Max();
-        Assert.True(worst <= Tolerance, string.Create(CultureInfo.InvariantCulture, $"{name}: max abs diff {worst:g3} > {Tolerance:g3}"));
-    }
 }

@@ -14,7 +14,7 @@ internal static class Close
         Equal(reference.Floats(name), actual.Contiguous().ToArray<float>(), name);
     }
 
-    public static void Equal(float[] expected, float[] actual, string name)
+    public static void Equal(float[] expected, float[] actual, string name, double tolerance = Tolerance)
     {
         Assert.Equal(expected.Length, actual.Length);
         var max = 0.0;
@@ -24,6 +24,6 @@ internal static class Close
             max = Math.Max(max, Math.Abs(expected[i] - actual[i]));
         }
 
-        Assert.True(max <= Tolerance, string.Create(CultureInfo.InvariantCulture, $"{name}: max abs diff {max:g3} > {Tolerance:g3}"));
+        Assert.True(max <= tolerance, string.Create(CultureInfo.InvariantCulture, $"{name}: max abs diff {max:g3} > {tolerance:g3}"));
     }
 }
