@@ -68,14 +68,8 @@ public static class CalibrateVerb
             return 2;
         }
 
-        string modelDir;
-        try
+        if (await VerbRun.ResolveModelAsync("fastav calibrate", model, stderr) is not { } modelDir)
         {
-            modelDir = ModelDirectory.Resolve(model);
-        }
-        catch (InvalidOperationException ex)
-        {
-            await stderr.WriteLineAsync($"fastav calibrate: {ex.Message}");
             return 2;
         }
 

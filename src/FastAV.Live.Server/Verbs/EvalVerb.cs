@@ -57,14 +57,8 @@ public static class EvalVerb
             return 2;
         }
 
-        string modelDir;
-        try
+        if (await VerbRun.ResolveModelAsync("fastav eval", model, stderr) is not { } modelDir)
         {
-            modelDir = ModelDirectory.Resolve(model);
-        }
-        catch (InvalidOperationException ex)
-        {
-            await stderr.WriteLineAsync($"fastav eval: {ex.Message}");
             return 2;
         }
 

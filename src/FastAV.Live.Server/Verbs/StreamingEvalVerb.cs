@@ -79,14 +79,8 @@ public static class StreamingEvalVerb
             return 2;
         }
 
-        string modelDir;
-        try
+        if (await VerbRun.ResolveModelAsync("fastav eval --streaming", model, stderr) is not { } modelDir)
         {
-            modelDir = ModelDirectory.Resolve(model);
-        }
-        catch (InvalidOperationException ex)
-        {
-            await stderr.WriteLineAsync($"fastav eval --streaming: {ex.Message}");
             return 2;
         }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using FastAV.Live.Server.Inference;
 
 namespace FastAV.Live.Server.Verbs;
 
@@ -39,6 +40,20 @@ internal static class VerbRun
     }
 
     /// <summary>When, on what and how long: measured_utc, processors, seconds, and the note if any.</summary>
+    /// <summary>The model directory the verb runs on, or null (the reason written to stderr, exit code 2) when it cannot be found.</summary>
+    public static async Task<string?> ResolveModelAsync(string verb, string? model, TextWriter stderr)
+    {
+        try
+        {
+            return ModelDirectory.Resolve(model);
+        }
+        catch (InvalidOperationException ex)
+        {
+            await stderr.WriteLineAsync($"{verb}: {ex.Message}");
+            return null;
+        }
+    }
+
     public static JsonObject Stamp(JsonObject about, Stopwatch clock, string? note)
     {
         about["measured_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
