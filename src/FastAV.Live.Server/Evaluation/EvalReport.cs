@@ -35,23 +35,21 @@ public static class EvalReport
         return [json, md, svg];
     }
 
+    /// <summary>Accuracy per question family, rounded as every report writes it.</summary>
+    public static JsonObject Families(IReadOnlyDictionary<string, double> accuracy) =>
+        new(accuracy.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)Math.Round(f.Value, 4))));
+
     public static string Json(IReadOnlyList<EvalRow> rows, JsonObject about)
     {
         var array = new JsonArray();
         foreach (var r in rows)
         {
-            var families = new JsonObject();
-            foreach (var (f, a) in r.FamilyAccuracy)
-            {
-                families[f] = Math.Round(a, 4);
-            }
-
             array.Add(new JsonObject
             {
                 ["policy"] = r.Policy,
                 ["setting"] = r.Setting,
                 ["accuracy"] = Math.Round(r.Accuracy, 4),
-                ["families"] = families,
+                ["families"] = Families(r.FamilyAccuracy),
                 ["questions"] = r.Questions,
                 ["flops_ratio"] = Math.Round(r.FlopsRatio, 4),
                 ["kv_bytes"] = r.KvBytes,

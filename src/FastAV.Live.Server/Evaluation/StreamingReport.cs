@@ -31,12 +31,6 @@ public static class StreamingReport
         var array = new JsonArray();
         foreach (var r in rows)
         {
-            var families = new JsonObject();
-            foreach (var (f, a) in r.FamilyAccuracy)
-            {
-                families[f] = Math.Round(a, 4);
-            }
-
             array.Add(new JsonObject
             {
                 ["eviction"] = r.Eviction,
@@ -49,7 +43,7 @@ public static class StreamingReport
                 ["questions_recent"] = r.RecentQuestions,
                 ["accuracy_older"] = r.OlderAccuracy is { } oa ? Math.Round(oa, 4) : null,
                 ["questions_older"] = r.OlderQuestions,
-                ["families"] = families,
+                ["families"] = EvalReport.Families(r.FamilyAccuracy),
                 ["questions"] = r.Questions,
                 ["kv_bytes_max"] = r.MaxKvBytes,
                 ["kv_bytes_final"] = r.FinalKvBytes,
