@@ -4,8 +4,10 @@ namespace FastAV.Live.Server.Hosting;
 /// The drain sequence on SIGTERM (or any host stop), before the listeners close: health turns NOT_SERVING, calls are
 /// still served for Server:DrainDelay (load balancers and Kubernetes move traffic away), then every running call
 /// ends with UNAVAILABLE "retry on another server" (<see cref="ServerDrain"/>) — Stream calls after their final
-/// StreamStats — instead of holding shutdown up until Kestrel aborts them. Kestrel then stops within what is left of
-/// the host's shutdown timeout (DrainDelay + ShutdownTimeout).
+/// StreamStats — instead of holding shutdown up until Kestrel aborts them. Once they have ended, connections stay open
+/// for Server:CloseDelay: a client whose duplex call is still sending has its last messages and status in its buffers,
+/// and .NET's HttpClient fails such a call ("the server closed the connection") if the connection closes before it
+/// read them. Kestrel then stops within what is left of the host's shutdown timeout.
 /// </summary>
 internal sealed partial class DrainService(ServerHealth health, ServerDrain drain, ServerOptions options, ILogger<DrainService> logger) : IHostedLifecycleService
 {
@@ -31,8 +33,20 @@ internal sealed partial class DrainService(ServerHealth health, ServerDrain drai
             }
         }
 
-        LogEndingCalls(logger);
+        LogEndingCalls(logger, drain.RunningCalls);
         drain.EndCalls();
+        try
+        {
+            await drain.AllCallsEndedAsync(cancellationToken).ConfigureAwait(false);
+            if (options.CloseDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(options.CloseDelay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Out of shutdown time: Kestrel closes what is left.
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -42,6 +56,6 @@ internal sealed partial class DrainService(ServerHealth health, ServerDrain drai
     [LoggerMessage(Level = LogLevel.Information, Message = "Draining: health is NOT_SERVING; calls are still served for {DrainDelay}")]
     private static partial void LogDraining(ILogger logger, TimeSpan drainDelay);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Draining: running calls end with UNAVAILABLE (retry on another server)")]
-    private static partial void LogEndingCalls(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Draining: {RunningCalls} running call(s) end with UNAVAILABLE (retry on another server)")]
+    private static partial void LogEndingCalls(ILogger logger, int runningCalls);
 }

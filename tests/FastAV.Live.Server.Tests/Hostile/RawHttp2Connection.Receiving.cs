@@ -52,6 +52,17 @@ public sealed partial class RawHttp2Connection
                     break;
                 }
 
+                if (_frozen)
+                {
+                    // A stopped process: its kernel still takes the bytes, nothing reads or answers them.
+                    if ((Http2FrameType)header[3] == Http2FrameType.Ping && (header[4] & Http2Frame.Ack) == 0)
+                    {
+                        Interlocked.Increment(ref _pingsUnanswered);
+                    }
+
+                    continue;
+                }
+
                 Dispatch(new Http2Frame((Http2FrameType)header[3], header[4], streamId, payload));
             }
         }

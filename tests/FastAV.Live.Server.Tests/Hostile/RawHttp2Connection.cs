@@ -40,6 +40,8 @@ public sealed partial class RawHttp2Connection : IAsyncDisposable
     private MemoryStream? _pendingHeaderBlock;
     private int _pendingHeaderStreamId;
     private bool _pendingHeaderEndStream;
+    private volatile bool _frozen;
+    private int _pingsUnanswered;
 
     private RawHttp2Connection(Socket socket, bool frameMode)
     {
@@ -61,6 +63,16 @@ public sealed partial class RawHttp2Connection : IAsyncDisposable
     public int SettingsAcksReceived { get; private set; }
 
     public int PingAcksReceived { get; private set; }
+
+    /// <summary>PINGs the server sent while the connection was frozen (none was answered).</summary>
+    public int PingsUnanswered => Volatile.Read(ref _pingsUnanswered);
+
+    /// <summary>
+    /// From now on the connection behaves like a client whose process was stopped (SIGSTOP, a hung machine): no frame
+    /// it receives is processed or answered (no PING ack, no WINDOW_UPDATE) and it sends nothing; the bytes are still
+    /// taken off the socket, as its kernel would, so the server's close is seen.
+    /// </summary>
+    public void Freeze() => _frozen = true;
 
     /// <summary>Everything received, in raw mode.</summary>
     public byte[] RawReceived
@@ -214,6 +226,11 @@ public sealed partial class RawHttp2Connection : IAsyncDisposable
     /// <summary>Writes bytes as they are: half frames, garbage, anything.</summary>
     public async Task SendRawAsync(ReadOnlyMemory<byte> bytes)
     {
+        if (_frozen)
+        {
+            return;
+        }
+
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {

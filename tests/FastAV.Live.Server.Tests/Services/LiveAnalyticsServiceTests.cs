@@ -279,50 +279,9 @@ public sealed class LiveAnalyticsServiceTests
     }
 
     /// <summary>Sends everything, half-closes, reads to the end: the responses and the final status.</summary>
-    private static async Task<(List<StreamResponse> Responses, Status Status)> RunToEndAsync(GrpcChannel channel, IReadOnlyList<StreamRequest> requests)
-    {
-        using var call = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(new CallOptions(deadline: DateTime.UtcNow + Patience));
-        var responses = new List<StreamResponse>();
-        var reading = Task.Run(async () =>
-        {
-            try
-            {
-                while (await call.ResponseStream.MoveNext())
-                {
-                    responses.Add(call.ResponseStream.Current);
-                }
-            }
-            catch (RpcException)
-            {
-                // The status is read below.
-            }
-        });
-        try
-        {
-            foreach (var request in requests)
-            {
-                await call.RequestStream.WriteAsync(request);
-            }
 
-            await call.RequestStream.CompleteAsync();
-        }
-        catch (Exception ex) when (ex is RpcException or IOException or InvalidOperationException or OperationCanceledException)
-        {
-            // The server ended the call early; its status says why.
-        }
+    private static Task<(List<StreamResponse> Responses, Status Status)> RunToEndAsync(GrpcChannel channel, IReadOnlyList<StreamRequest> requests) =>
+        StreamCalls.RunToEndAsync(channel, requests, Patience);
 
-        await reading;
-        return (responses, call.GetStatus());
-    }
-
-    private static async Task<List<StreamResponse>> DrainAsync(IAsyncStreamReader<StreamResponse> responses)
-    {
-        var all = new List<StreamResponse>();
-        while (await responses.MoveNext())
-        {
-            all.Add(responses.Current);
-        }
-
-        return all;
-    }
+    private static Task<List<StreamResponse>> DrainAsync(IAsyncStreamReader<StreamResponse> responses) => StreamCalls.DrainAsync(responses);
 }

@@ -55,6 +55,7 @@ internal sealed class DrainInterceptor(ServerDrain drain) : Interceptor
         }
 
         using var call = new DrainingCallContext(context, drain.CallsEnding);
+        drain.CallStarted();
         try
         {
             return await handler(call).ConfigureAwait(false);
@@ -63,6 +64,10 @@ internal sealed class DrainInterceptor(ServerDrain drain) : Interceptor
                                    && drain.IsEndingCalls && !context.CancellationToken.IsCancellationRequested)
         {
             throw new RpcException(ServerDrain.RetryElsewhere);
+        }
+        finally
+        {
+            drain.CallEnded();
         }
     }
 }
