@@ -10,7 +10,8 @@ namespace FastAV.Live.Server.Hosting.Compression;
 /// library's providers: a message inflating past <c>Grpc:MaxReceiveMessageSize</c> is RESOURCE_EXHAUSTED as soon as
 /// it passes the limit (the library inflates whatever arrives, a 4 MiB bomb to 4 GiB); corrupt data is INTERNAL
 /// (the library: UNKNOWN); data cut before its checksum trailer is INTERNAL (.NET's inflaters return what they got,
-/// so the library accepts a truncated message as a shorter one).
+/// so the library accepts a truncated message as a shorter one). An empty message compresses to the format's empty
+/// stream, not to zero bytes (<see cref="CompleteCompressionStream"/>).
 /// </summary>
 public sealed class BoundedCompressionProvider : ICompressionProvider
 {
@@ -34,10 +35,13 @@ public sealed class BoundedCompressionProvider : ICompressionProvider
 
     public string EncodingName { get; }
 
-    public Stream CreateCompressionStream(Stream stream, CompressionLevel? compressionLevel) =>
-        EncodingName == Gzip
-            ? new GZipStream(stream, compressionLevel ?? CompressionLevel.Fastest, leaveOpen: true)
+    public Stream CreateCompressionStream(Stream stream, CompressionLevel? compressionLevel)
+    {
+        var compressor = EncodingName == Gzip
+            ? (Stream)new GZipStream(stream, compressionLevel ?? CompressionLevel.Fastest, leaveOpen: true)
             : new ZLibStream(stream, compressionLevel ?? CompressionLevel.Fastest, leaveOpen: true);
+        return new CompleteCompressionStream(compressor, stream, EncodingName);
+    }
 
     /// <summary>Inflates the whole message at once (the library copies the stream straight into a buffer anyway) and checks it.</summary>
     public Stream CreateDecompressionStream(Stream stream)
