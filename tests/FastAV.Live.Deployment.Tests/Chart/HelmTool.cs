@@ -10,7 +10,8 @@ namespace FastAV.Live.Deployment.Tests.Chart;
 public static class HelmTool
 {
     static readonly Lazy<string> HelmPath = new(FindHelm);
-    static readonly string Home = Directory.CreateTempSubdirectory("fastav-helm-tests-").FullName;
+    // Beside the test assembly: private to this build, reused between runs, nothing left in /tmp.
+    static readonly string Home = Path.Combine(AppContext.BaseDirectory, "helm-home");
     static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     public static string RepoRoot { get; } = FindRepoRoot();
