@@ -67,7 +67,7 @@ public sealed class DrainTests
     }
 
     [Fact]
-    public async Task Sigterm_to_the_process_gives_every_stream_its_final_stats_then_unavailable_and_exit_code_0()
+    public async Task Sigterm_to_the_process_turns_health_not_serving_and_gives_every_stream_its_final_stats_then_unavailable()
     {
         var (server, address) = await FastavProcess.StartAsync(Patience, "--Inference:Model", "none", "--Server:ShutdownTimeout", "00:05:00", "--LiveAnalytics:StatsInterval", "01:00:00");
         using (server)
@@ -93,7 +93,13 @@ public sealed class DrainTests
                     await Task.Delay(50);
                 }
 
+                using var watch = new Health.HealthClient(channel).Watch(new HealthCheckRequest());
+                Assert.True(await watch.ResponseStream.MoveNext());
+                Assert.Equal(ServingStatus.Serving, watch.ResponseStream.Current.Status);
+
                 server.Terminate();
+                Assert.True(await watch.ResponseStream.MoveNext());
+                Assert.Equal(ServingStatus.NotServing, watch.ResponseStream.Current.Status);
                 foreach (var call in streams)
                 {
                     var responses = new List<StreamResponse>();
