@@ -31,7 +31,7 @@ try
         await WaitForPortAsync(port);
     }
 
-    var channels = servers.ToDictionary(s => s.Key, s => FastAV.Live.Grpc.GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{s.Value.Port}")));
+    var channels = servers.ToDictionary(s => s.Key, s => Grpc.Net.Client.GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{s.Value.Port}")));
     foreach (var channel in channels.Values)
     {
         await StreamLoad.RunLevelAsync(channel, clips, 1, 3, PruningPolicy.None, "warmup"); // JIT and first-touch costs stay out of the numbers

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FastAV.Live.Contracts.V1;
-using FastAV.Live.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Google.Protobuf;
 
 namespace FastAV.Live.Benchmarks.E2e;
@@ -9,9 +10,6 @@ namespace FastAV.Live.Benchmarks.E2e;
 internal static class StreamLoad
 {
     public sealed record Level(PruningPolicy Policy, int Streams, int Answers, double P50Ms, double P95Ms, long WindowsPrefilled, long WindowsDropped, double FlopsRatio);
-
-    private static readonly Method<StreamRequest, StreamResponse> StreamMethod =
-        ProtoMethod.Create<StreamRequest, StreamResponse>(LiveReflection.Descriptor.Services[0], "Stream");
 
     public static async Task<Level> RunLevelAsync(GrpcChannel channel, IReadOnlyList<BenchClip> clips, int streams, int seconds, PruningPolicy policy, string tag)
     {
@@ -26,7 +24,7 @@ internal static class StreamLoad
     private static async Task<(List<double> LatenciesMs, long Prefilled, long Dropped, double Flops, double FlopsUnpruned)> RunStreamAsync(
         GrpcChannel channel, BenchClip clip, string id, int seconds, PruningPolicy policy)
     {
-        using var call = channel.AsyncDuplexStreamingCall(StreamMethod, new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(seconds + 120)));
+        using var call = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(deadline: DateTime.UtcNow.AddSeconds(seconds + 120));
         var open = new StreamOpen
         {
             StreamId = id,

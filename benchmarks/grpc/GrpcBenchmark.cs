@@ -1,27 +1,24 @@
 using System.Diagnostics;
 using Google.Protobuf;
-using FastAV.Live.Grpc;
-using global::Grpc.Testing;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Grpc.Testing;
 
-namespace FastAV.Live.Grpc.Benchmarks;
+namespace FastAV.Live.Benchmarks.Grpc;
 
-/// <summary>The two workloads, run by the same client (our C# client) against any TestService server.</summary>
+/// <summary>The two workloads, run by the same client (Grpc.Net.Client, the generated TestService client) against any TestService server.</summary>
 internal static class GrpcBenchmark
 {
-    private static readonly Method<SimpleRequest, SimpleResponse> UnaryCall =
-        ProtoMethod.Create<SimpleRequest, SimpleResponse>(TestReflection.Descriptor.Services[0], "UnaryCall");
-
-    private static readonly Method<StreamingOutputCallRequest, StreamingOutputCallResponse> FullDuplexCall =
-        ProtoMethod.Create<StreamingOutputCallRequest, StreamingOutputCallResponse>(TestReflection.Descriptor.Services[0], "FullDuplexCall");
 
     /// <summary>Sequential unary ping-pong (1-byte payloads), after a warm-up.</summary>
     public static async Task<LatencyResult> UnaryLatencyAsync(string name, int port, int warmup, int calls)
     {
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var client = new TestService.TestServiceClient(channel);
         var request = new SimpleRequest { ResponseSize = 1, Payload = new Payload { Body = ByteString.CopyFrom(1) } };
         for (var i = 0; i < warmup; i++)
         {
-            await channel.AsyncUnaryCall(UnaryCall, default, request);
+            await client.UnaryCallAsync(request);
         }
 
         var samples = new double[calls];
@@ -29,7 +26,7 @@ internal static class GrpcBenchmark
         for (var i = 0; i < calls; i++)
         {
             var start = Stopwatch.GetTimestamp();
-            await channel.AsyncUnaryCall(UnaryCall, default, request);
+            await client.UnaryCallAsync(request);
             samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         }
 
@@ -58,7 +55,7 @@ internal static class GrpcBenchmark
 
     private static async Task RunBidiAsync(GrpcChannel channel, StreamingOutputCallRequest request, int messages, int window)
     {
-        using var call = channel.AsyncDuplexStreamingCall(FullDuplexCall, default);
+        using var call = new TestService.TestServiceClient(channel).FullDuplexCall();
         using var credits = new SemaphoreSlim(window);
         var reader = Task.Run(async () =>
         {

@@ -1,4 +1,4 @@
-namespace FastAV.Live.Grpc.Benchmarks;
+namespace FastAV.Live.Benchmarks.Grpc;
 
 /// <summary>Unary latency percentiles, in microseconds.</summary>
 internal sealed record LatencyResult(string Server, int Calls, double P50Us, double P90Us, double P99Us, double CallsPerSecond);

@@ -2,16 +2,19 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using FastAV.Live.Grpc.Benchmarks;
+using FastAV.Live.Benchmarks.Grpc;
 
 // dotnet run -c Release --project benchmarks/grpc [-- --quick] [--out benchmarks/results]
-// Measures our server (InteropHost on our gRPC layer) and the grpcio reference server side by side,
-// with the same client (our C# client), in one run, and writes grpc-cpu.json + grpc-cpu.md.
+// Measures our server (the InteropHost: TestService on the `fastav serve` gRPC pipeline, Grpc.AspNetCore) and the
+// grpcio reference server side by side, with the same client (Grpc.Net.Client), in one run, and writes
+// grpc-cpu.json + grpc-cpu.md (--name NAME writes grpc-NAME.* instead).
 var quick = args.Contains("--quick");
+var noteIndex = Array.IndexOf(args, "--note");
+var note = noteIndex >= 0 ? args[noteIndex + 1] : "";
 var outIndex = Array.IndexOf(args, "--out");
 var outDir = outIndex >= 0 ? args[outIndex + 1] : Path.Combine(FindRepoRoot(), "benchmarks", "results");
 var root = FindRepoRoot();
-var interopHost = Path.Combine(root, "tests", "FastAV.Live.Grpc.InteropHost", "bin", "Release", "net10.0", "FastAV.Live.Grpc.InteropHost.dll");
+var interopHost = Path.Combine(root, "tests", "FastAV.Live.InteropHost", "bin", "Release", "net10.0", "FastAV.Live.InteropHost.dll");
 if (!File.Exists(interopHost))
 {
     Console.Error.WriteLine($"Build first: {interopHost} is missing (dotnet build -c Release).");
@@ -21,7 +24,7 @@ if (!File.Exists(interopHost))
 var unaryCalls = quick ? 500 : 5000;
 var servers = new (string Name, string File, Func<int, string> Args)[]
 {
-    ("fastav (our gRPC layer on Kestrel)", "dotnet", p => $"\"{interopHost}\" --port {p}"),
+    ("fastav (Grpc.AspNetCore 2.85 on Kestrel)", "dotnet", p => $"\"{interopHost}\" --port {p}"),
     ("grpcio 1.51 (Python reference)", "/usr/bin/python3", p => $"\"{Path.Combine(root, "clients", "python", "interop_server.py")}\" --port {p}"),
 };
 
@@ -63,13 +66,18 @@ var throughputs = started.SelectMany(s => throughputRounds[s.Name].GroupBy(t => 
 var machine = $"{Environment.ProcessorCount}-core {RuntimeInformation.ProcessArchitecture} CPU, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
 var date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 Directory.CreateDirectory(outDir);
-var json = JsonSerializer.Serialize(new { date, machine, client = "FastAV.Live.Grpc C# client", latencies, throughputs }, new JsonSerializerOptions { WriteIndented = true });
+var json = JsonSerializer.Serialize(new { date, machine, client = "Grpc.Net.Client 2.85 (generated TestService client)", note, latencies, throughputs }, new JsonSerializerOptions { WriteIndented = true });
 await File.WriteAllTextAsync(Path.Combine(outDir, "grpc-cpu.json"), json);
 
 var md = new StringBuilder();
 md.AppendLine(CultureInfo.InvariantCulture, $"# gRPC server benchmark — {date}, {machine}");
 md.AppendLine();
-md.AppendLine(CultureInfo.InvariantCulture, $"Same client (our C# client) against both servers, one run, loopback, {rounds} alternating round(s), medians. Ratio = ours / reference (latency: lower is better; throughput: higher is better).");
+md.AppendLine(CultureInfo.InvariantCulture, $"Same client (Grpc.Net.Client 2.85) against both servers, one run, loopback, {rounds} alternating round(s), medians. Ratio = ours / reference (latency: lower is better; throughput: higher is better).");
+if (note.Length > 0)
+{
+    md.AppendLine();
+    md.AppendLine(note);
+}
 md.AppendLine();
 md.AppendLine("| server | unary p50 µs | p90 µs | p99 µs | calls/s |");
 md.AppendLine("|---|---|---|---|---|");
@@ -87,7 +95,7 @@ foreach (var t in throughputs)
 }
 
 md.AppendLine();
-md.AppendLine(CultureInfo.InvariantCulture, $"Ratios (ours / reference): unary p50 latency {latencies[0].P50Us / latencies[1].P50Us:F2}, p99 {latencies[0].P99Us / latencies[1].P99Us:F2}; "
+md.AppendLine(CultureInfo.InvariantCulture, $"Ratios (ours / reference): unary calls/s {latencies[0].CallsPerSecond / latencies[1].CallsPerSecond:F2}, p50 latency {latencies[0].P50Us / latencies[1].P50Us:F2}, p99 {latencies[0].P99Us / latencies[1].P99Us:F2}; "
     + $"bidi 1 KiB throughput {throughputs[0].MessagesPerSecond / throughputs[2].MessagesPerSecond:F2}, 256 KiB {throughputs[1].MessagesPerSecond / throughputs[3].MessagesPerSecond:F2}.");
 await File.WriteAllTextAsync(Path.Combine(outDir, "grpc-cpu.md"), md.ToString());
 Console.WriteLine(md.ToString());

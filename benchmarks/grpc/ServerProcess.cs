@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace FastAV.Live.Grpc.Benchmarks;
+namespace FastAV.Live.Benchmarks.Grpc;
 
 /// <summary>A server under test, started as its own process on a free loopback port, stopped on dispose.</summary>
 internal sealed class ServerProcess : IAsyncDisposable

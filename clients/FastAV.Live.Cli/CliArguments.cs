@@ -10,7 +10,7 @@ namespace FastAV.Live.Cli;
 ///   ls [--prefix P] [--page-size N]
 ///   get --stream-id ID
 /// and for every verb: --server URL (default $FASTAV_SERVER or http://127.0.0.1:50051), --token T ($FASTAV_TOKEN),
-/// --timeout DURATION, --plain.
+/// --ca FILE, --timeout DURATION, --plain. `--help` (or -h) after a verb prints that verb's help (<see cref="UsageOf"/>).
 /// </summary>
 public sealed class CliArguments
 {
@@ -22,6 +22,9 @@ public sealed class CliArguments
     public string Server { get; private set; } = DefaultServer;
 
     public string? Token { get; private set; }
+
+    /// <summary>--ca: the CA certificate trusted for https:// instead of the system's.</summary>
+    public string? CaCertificatePath { get; private set; }
 
     public TimeSpan? Timeout { get; private set; }
 
@@ -46,17 +49,87 @@ public sealed class CliArguments
 
     public uint PageSize { get; private set; }
 
+    public static readonly IReadOnlyList<string> Verbs = ["stream", "ask", "ls", "get"];
+
     public static string Usage =>
         """
         usage: fastav-cli <verb> [flags]
-          stream SOURCE [--standing "question" [--every 5s]]... [--question "question"]... [--stream-id ID] [--realtime] [--max-duration 10s]
-                 SOURCE is a file or a URL (rtsp://, http://, ...) libavformat can open, or - for standard input
-                 (a capture device: ffmpeg -f v4l2 -i /dev/video0 -c:v libx264 -f mpegts - | fastav-cli stream -)
-          ask --stream-id ID "question" [--max-tokens N]
-          ls [--prefix P] [--page-size N]
-          get --stream-id ID
-        every verb: [--server URL] [--token TOKEN] [--timeout DURATION] [--plain]
+          stream SOURCE   stream a file, URL or standard input (-) and print the server's responses
+          ask             ask a question about a live stream; tokens print as they arrive
+          ls              list live streams
+          get             one live stream and its stats
+        fastav-cli <verb> --help shows the verb's flags and their defaults.
+        """ + "\n" + CommonFlags;
+
+    /// <summary>The help of one verb: every flag with its default, then the flags every verb takes.</summary>
+    public static string UsageOf(string verb) => verb switch
+    {
+        "stream" =>
+            """
+            usage: fastav-cli stream SOURCE [flags]
+              Opens a stream with SOURCE's tracks, sends its media, asks the --question questions, and prints every
+              response (accepted, answers, stats, warnings) until the server ends the call.
+              SOURCE                a file or URL libavformat opens (mp4, mkv, ts, rtsp://, http://, ...), or - for standard input
+                                    (a capture device: ffmpeg -f v4l2 -i /dev/video0 -c:v libx264 -f mpegts - | fastav-cli stream -)
+              --standing TEXT       a standing question, ids q1, q2, ... in order (repeatable; default none)
+              --every DURATION      interval of the --standing question before it, in media time (default 5s)
+              --question TEXT       an ad-hoc question asked after the media, ids ask1, ... (repeatable; default none)
+              --stream-id ID        the stream's id, [A-Za-z0-9._:-] (default cli-<12 random hex digits>)
+              --realtime            send at the media's own rate (default: as fast as the server takes it)
+              --max-duration D      stop after this much media time (default: the whole source)
+            """,
+        "ask" =>
+            """
+            usage: fastav-cli ask --stream-id ID "question" [flags]
+              Asks about a live stream from outside its Stream call; the answer's tokens print as they arrive.
+              --stream-id ID        the live stream (required)
+              --max-tokens N        most answer tokens (default 0: the server's default, 64)
+            """,
+        "ls" =>
+            """
+            usage: fastav-cli ls [flags]
+              Lists the live streams of the server (all pages).
+              --prefix P            only ids starting with P (default: all)
+              --page-size N         streams per call (default 0: the server's default, 100)
+            """,
+        "get" =>
+            """
+            usage: fastav-cli get --stream-id ID [flags]
+              One live stream: its tracks, settings, standing questions and current stats.
+              --stream-id ID        the live stream (required)
+            """,
+        _ => Usage,
+    } + (verb is "stream" or "ask" or "ls" or "get" ? "\n" + CommonFlags : "");
+
+    private static string CommonFlags =>
+        $"""
+        flags of every verb:
+          --server URL          the server (default $FASTAV_SERVER, else {DefaultServer}); https:// is TLS
+          --token TOKEN         sent as "authorization: Bearer TOKEN" on every call (default $FASTAV_TOKEN, else none)
+          --ca FILE             PEM or DER certificate of the CA to trust for https:// instead of the system's
+                                (a self-signed server certificate is its own CA) (default: the system's CAs)
+          --timeout DURATION    the call's deadline: 500ms, 5s, 2m, 1h (default: 30s for ask, ls, get; none for stream)
+          --plain               one line per response, even on a terminal (default: a live view on a terminal)
+          -h, --help            this help
+        exit codes: 0 ok; 1-16 the gRPC status the call ended with; 64 bad command line; 65 unreadable media; 66 source not found
         """;
+
+    /// <summary>The verb whose help the command line asks for ("" for the general help); null when it asks for none.</summary>
+    public static string? HelpRequested(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args is ["-h" or "--help" or "help"])
+        {
+            return "";
+        }
+
+        if (args is ["help", var verb, ..])
+        {
+            return verb;
+        }
+
+        return args.Count > 0 && Verbs.Contains(args[0]) && args.Skip(1).Any(a => a is "-h" or "--help") ? args[0] : null;
+    }
 
     public static CliArguments Parse(IReadOnlyList<string> args, Func<string, string?> environment)
     {
@@ -103,6 +176,7 @@ public sealed class CliArguments
         {
             case ("--server", _): Server = value(); break;
             case ("--token", _): Token = value(); break;
+            case ("--ca", _): CaCertificatePath = value(); break;
             case ("--timeout", _): Timeout = DurationText.Parse(flag, value()); break;
             case ("--plain", _): Plain = true; break;
             case ("--stream-id", "stream" or "ask" or "get"): StreamId = value(); break;

@@ -1,6 +1,6 @@
 using FastAV.Live.Client;
-using FastAV.Live.Grpc;
 using FastAV.Live.Media;
+using Grpc.Core;
 
 namespace FastAV.Live.Cli;
 
@@ -12,9 +12,9 @@ public static class CliRunner
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        if (args is ["-h" or "--help" or "help"])
+        if (CliArguments.HelpRequested(args) is { } verb)
         {
-            await output.WriteLineAsync(CliArguments.Usage).ConfigureAwait(false);
+            await output.WriteLineAsync(CliArguments.UsageOf(verb)).ConfigureAwait(false);
             return ExitCodes.Ok;
         }
 
@@ -32,7 +32,14 @@ public static class CliRunner
         try
         {
             using var client = LiveAnalyticsClient.Create(
-                parsed.Server, new LiveClientOptions { BearerToken = parsed.Token, CallTimeout = parsed.Timeout ?? TimeSpan.FromSeconds(30), StreamTimeout = parsed.Timeout });
+                parsed.Server,
+                new LiveClientOptions
+                {
+                    BearerToken = parsed.Token,
+                    CallTimeout = parsed.Timeout ?? TimeSpan.FromSeconds(30),
+                    StreamTimeout = parsed.Timeout,
+                    CaCertificatePath = parsed.CaCertificatePath,
+                });
             var live = interactive && !parsed.Plain;
             return parsed.Verb switch
             {

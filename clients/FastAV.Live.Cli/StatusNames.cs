@@ -1,5 +1,5 @@
 using System.Text;
-using FastAV.Live.Grpc;
+using Grpc.Core;
 
 namespace FastAV.Live.Cli;
 

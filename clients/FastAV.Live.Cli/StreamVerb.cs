@@ -1,7 +1,7 @@
 using System.Globalization;
 using FastAV.Live.Client;
 using FastAV.Live.Contracts.V1;
-using FastAV.Live.Grpc;
+using Grpc.Core;
 using FastAV.Live.Media;
 
 namespace FastAV.Live.Cli;

@@ -1,19 +1,24 @@
 using System.Runtime.CompilerServices;
 using FastAV.Live.Contracts.V1;
-using FastAV.Live.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace FastAV.Live.Client;
 
 /// <summary>
-/// Typed calls of fastav.live.v1.LiveAnalytics over a <see cref="GrpcChannel"/>. Failures surface as
-/// <see cref="RpcException"/> carrying the server's status (or the client's: DEADLINE_EXCEEDED,
-/// CANCELLED, UNAVAILABLE when the server cannot be reached). Thread-safe; one client serves many calls.
+/// Typed calls of fastav.live.v1.LiveAnalytics over one <see cref="GrpcChannel"/> (Grpc.Net.Client, the generated
+/// client). Failures surface as <see cref="RpcException"/> carrying the server's status (or the client's:
+/// DEADLINE_EXCEEDED, CANCELLED, UNAVAILABLE when the server cannot be reached). Thread-safe; one client (one
+/// channel, its HTTP/2 connections reused) serves many calls. Every call about a stream carries its id as
+/// x-fastav-stream-id metadata, so an L7 proxy can route it to the server that holds the stream.
 /// </summary>
 public sealed class LiveAnalyticsClient : IDisposable
 {
+    public const string StreamIdHeader = "x-fastav-stream-id";
+
     private readonly GrpcChannel _channel;
     private readonly bool _ownsChannel;
-    private readonly Metadata _headers;
+    private readonly LiveAnalytics.LiveAnalyticsClient _calls;
 
     public LiveAnalyticsClient(GrpcChannel channel, LiveClientOptions? options = null)
         : this(channel, ownsChannel: false, options)
@@ -27,14 +32,19 @@ public sealed class LiveAnalyticsClient : IDisposable
         Options.Validate();
         _channel = channel;
         _ownsChannel = ownsChannel;
-        _headers = Options.ToMetadata();
+        _calls = new LiveAnalytics.LiveAnalyticsClient(channel);
     }
 
     public LiveClientOptions Options { get; }
 
-    public Uri Address => _channel.Address;
+    /// <summary>The server's authority (host:port).</summary>
+    public string Target => _channel.Target;
 
-    /// <summary>A client owning its channel to <paramref name="address"/> (http:// = h2c, https:// = TLS).</summary>
+    /// <summary>
+    /// A client owning its channel to <paramref name="address"/> (http:// = h2c, https:// = TLS). The channel carries
+    /// the options' retry policy for ListStreams and GetStream and, with <see cref="LiveClientOptions.CaCertificatePath"/>,
+    /// trusts that CA for TLS. <paramref name="channelOptions"/> replaces those channel settings when given.
+    /// </summary>
     public static LiveAnalyticsClient Create(string address, LiveClientOptions? options = null, GrpcChannelOptions? channelOptions = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(address);
@@ -43,7 +53,9 @@ public sealed class LiveAnalyticsClient : IDisposable
             throw new ArgumentException($"server address '{address}' must be an absolute http:// or https:// URL, e.g. http://127.0.0.1:50051", nameof(address));
         }
 
-        var channel = GrpcChannel.ForAddress(uri, channelOptions);
+        options ??= new LiveClientOptions();
+        options.Validate();
+        var channel = GrpcChannel.ForAddress(uri, channelOptions ?? LiveChannel.Options(options));
         try
         {
             return new LiveAnalyticsClient(channel, ownsChannel: true, options);
@@ -62,16 +74,14 @@ public sealed class LiveAnalyticsClient : IDisposable
     public async Task<LiveStreamSession> OpenStreamAsync(StreamOpen open, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(open);
-        var call = _channel.AsyncDuplexStreamingCall(LiveAnalyticsMethods.Stream, CallOptionsFor(timeout ?? Options.StreamTimeout, cancellationToken));
+        var call = _calls.Stream(CallOptionsFor(open.StreamId, timeout ?? Options.StreamTimeout, cancellationToken));
         try
         {
-            // Read while writing: when the connection cannot be made, our gRPC layer reports it on the response
-            // side, while a first write would wait for a request body that never opens.
+            // Read while writing: when the server refuses the call at once (or cannot be reached), the read carries its status.
             var firstRead = call.ResponseStream.MoveNext(cancellationToken);
             var write = call.RequestStream.WriteAsync(new StreamRequest { Open = open }, cancellationToken);
             if (await Task.WhenAny(write, firstRead).ConfigureAwait(false) == firstRead && firstRead.IsFaulted)
             {
-                call.Dispose();
                 await firstRead.ConfigureAwait(false);
             }
 
@@ -106,25 +116,25 @@ public sealed class LiveAnalyticsClient : IDisposable
         }
     }
 
-    /// <summary>Asks a question about a live stream; chunks arrive as tokens are generated, the last has done = true.</summary>
+    /// <summary>Asks a question about a live stream; chunks arrive as tokens are generated, the last has done = true. Never retried: it runs the model.</summary>
     public async IAsyncEnumerable<AnswerChunk> AskAsync(
         string streamId, Question question, TimeSpan? timeout = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(streamId);
         ArgumentNullException.ThrowIfNull(question);
         var request = new AskRequest { StreamId = streamId, Question = question };
-        using var call = _channel.AsyncServerStreamingCall(LiveAnalyticsMethods.Ask, CallOptionsFor(timeout ?? Options.CallTimeout, cancellationToken), request);
+        using var call = _calls.Ask(request, CallOptionsFor(streamId, timeout ?? Options.CallTimeout, cancellationToken));
         while (await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false))
         {
             yield return call.ResponseStream.Current;
         }
     }
 
-    /// <summary>One page of live streams.</summary>
+    /// <summary>One page of live streams (retried on UNAVAILABLE, <see cref="LiveClientOptions.MaxReadAttempts"/>).</summary>
     public async Task<ListStreamsResponse> ListStreamsAsync(ListStreamsRequest request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var call = _channel.AsyncUnaryCall(LiveAnalyticsMethods.ListStreams, CallOptionsFor(timeout ?? Options.CallTimeout, cancellationToken), request);
+        using var call = _calls.ListStreamsAsync(request, CallOptionsFor("", timeout ?? Options.CallTimeout, cancellationToken));
         return await call.ResponseAsync.ConfigureAwait(false);
     }
 
@@ -148,12 +158,11 @@ public sealed class LiveAnalyticsClient : IDisposable
         while (token.Length > 0);
     }
 
-    /// <summary>One live stream with its current stats; NOT_FOUND when no stream has that id.</summary>
+    /// <summary>One live stream with its current stats; NOT_FOUND when no stream has that id (retried on UNAVAILABLE).</summary>
     public async Task<StreamInfo> GetStreamAsync(string streamId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(streamId);
-        using var call = _channel.AsyncUnaryCall(
-            LiveAnalyticsMethods.GetStream, CallOptionsFor(timeout ?? Options.CallTimeout, cancellationToken), new GetStreamRequest { StreamId = streamId });
+        using var call = _calls.GetStreamAsync(new GetStreamRequest { StreamId = streamId }, CallOptionsFor(streamId, timeout ?? Options.CallTimeout, cancellationToken));
         var response = await call.ResponseAsync.ConfigureAwait(false);
         return response.Stream ?? throw new RpcException(new Status(StatusCode.Internal, "GetStreamResponse.stream is unset"));
     }
@@ -166,17 +175,18 @@ public sealed class LiveAnalyticsClient : IDisposable
         }
     }
 
-    private CallOptions CallOptionsFor(TimeSpan? timeout, CancellationToken cancellationToken)
+    private CallOptions CallOptionsFor(string streamId, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         if (timeout is { } t && t <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(timeout), t, "must be positive");
         }
 
-        var headers = new Metadata();
-        foreach (var entry in _headers)
+        var headers = Options.ToMetadata();
+        // Only an id that can travel as a header value (every valid id can; a bad one is refused from the body).
+        if (streamId.Length > 0 && streamId.All(c => c is > ' ' and <= '~'))
         {
-            headers.Add(entry);
+            headers.Add(StreamIdHeader, streamId);
         }
 
         return new CallOptions(headers, timeout is { } due ? DateTime.UtcNow + due : null, cancellationToken);

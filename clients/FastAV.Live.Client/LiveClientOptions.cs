@@ -1,4 +1,4 @@
-using FastAV.Live.Grpc;
+using Grpc.Core;
 
 namespace FastAV.Live.Client;
 
@@ -17,6 +17,18 @@ public sealed record LiveClientOptions
     /// <summary>Further metadata sent on every call (e.g. a tenant header). Default none.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
+    /// <summary>Attempts of ListStreams and GetStream when the server is UNAVAILABLE (exponential backoff from 100 ms); 1 = no retry. Default 4.</summary>
+    public int MaxReadAttempts { get; init; } = 4;
+
+    /// <summary>PEM or DER certificate of the CA that signed the server's certificate (or the self-signed certificate itself), trusted instead of the system's CAs for https://. Default none (system CAs).</summary>
+    public string? CaCertificatePath { get; init; }
+
+    /// <summary>While calls are open, ping the server after this long without a frame from it; Infinite = never. Default 30 s.</summary>
+    public TimeSpan KeepAlivePingDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A ping unanswered this long fails the connection and its calls (UNAVAILABLE). Default 20 s.</summary>
+    public TimeSpan KeepAlivePingTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Throws ArgumentException naming the first bad property.</summary>
     public void Validate()
     {
@@ -28,6 +40,27 @@ public sealed record LiveClientOptions
         if (StreamTimeout is { } s && s <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(StreamTimeout), s, "must be positive when set");
+        }
+
+        if (MaxReadAttempts is < 1 or > 5)
+        {
+            // gRPC caps retry attempts at 5 (the channel's MaxRetryAttempts).
+            throw new ArgumentOutOfRangeException(nameof(MaxReadAttempts), MaxReadAttempts, "must be in [1, 5]");
+        }
+
+        if (CaCertificatePath is { } ca && !File.Exists(ca))
+        {
+            throw new ArgumentException($"CA certificate '{ca}' does not exist", nameof(CaCertificatePath));
+        }
+
+        if (KeepAlivePingDelay != Timeout.InfiniteTimeSpan && KeepAlivePingDelay < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(KeepAlivePingDelay), KeepAlivePingDelay, "must be at least 1 s, or Infinite");
+        }
+
+        if (KeepAlivePingTimeout != Timeout.InfiniteTimeSpan && KeepAlivePingTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(KeepAlivePingTimeout), KeepAlivePingTimeout, "must be positive, or Infinite");
         }
 
         if (BearerToken is { } token && (token.Length == 0 || !token.All(IsVisibleAscii)))
@@ -52,6 +85,27 @@ public sealed record LiveClientOptions
     internal Metadata ToMetadata()
     {
         var metadata = new Metadata();
+        if (MaxReadAttempts is < 1 or > 5)
+        {
+            // gRPC caps retry attempts at 5 (the channel's MaxRetryAttempts).
+            throw new ArgumentOutOfRangeException(nameof(MaxReadAttempts), MaxReadAttempts, "must be in [1, 5]");
+        }
+
+        if (CaCertificatePath is { } ca && !File.Exists(ca))
+        {
+            throw new ArgumentException($"CA certificate '{ca}' does not exist", nameof(CaCertificatePath));
+        }
+
+        if (KeepAlivePingDelay != Timeout.InfiniteTimeSpan && KeepAlivePingDelay < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(KeepAlivePingDelay), KeepAlivePingDelay, "must be at least 1 s, or Infinite");
+        }
+
+        if (KeepAlivePingTimeout != Timeout.InfiniteTimeSpan && KeepAlivePingTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(KeepAlivePingTimeout), KeepAlivePingTimeout, "must be positive, or Infinite");
+        }
+
         if (BearerToken is { } token)
         {
             metadata.Add("authorization", "Bearer " + token);

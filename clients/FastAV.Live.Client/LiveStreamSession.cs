@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using FastAV.Live.Contracts.V1;
-using FastAV.Live.Grpc;
+using Grpc.Core;
 
 namespace FastAV.Live.Client;
 

@@ -3,8 +3,11 @@ using Microsoft.AspNetCore.Hosting;
 
 namespace FastAV.Live.Client.Tests;
 
-/// <summary>Middleware in front of the gRPC endpoint that records each request's authorization header.</summary>
-internal sealed class AuthorizationRecorder(List<string> seen) : IStartupFilter
+/// <summary>
+/// Middleware in front of the gRPC endpoint that records each request's authorization header, and each request's
+/// x-fastav-stream-id header as "path=value" ("path=" when absent).
+/// </summary>
+internal sealed class AuthorizationRecorder(List<string> seen, List<string> streamIds) : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
@@ -16,6 +19,11 @@ internal sealed class AuthorizationRecorder(List<string> seen) : IStartupFilter
                 {
                     seen.Add(values.ToString());
                 }
+            }
+
+            lock (streamIds)
+            {
+                streamIds.Add($"{context.Request.Path}={context.Request.Headers["x-fastav-stream-id"]}");
             }
 
             await following();

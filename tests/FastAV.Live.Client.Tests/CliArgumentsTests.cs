@@ -1,5 +1,5 @@
 using FastAV.Live.Cli;
-using FastAV.Live.Grpc;
+using Grpc.Core;
 
 namespace FastAV.Live.Client.Tests;
 

@@ -2,10 +2,16 @@ using System.Diagnostics;
 
 namespace FastAV.Live.Client.Tests;
 
-/// <summary>Runs fastav-cli as users do (`dotnet fastav-cli.dll ...`), output redirected (so --plain and non-interactive).</summary>
+/// <summary>Runs fastav-cli as users do (`dotnet fastav-cli.dll ...` in its own build folder), output redirected (so --plain and non-interactive).</summary>
 public static class CliProcess
 {
-    public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "fastav-cli.dll");
+    /// <summary>
+    /// clients/FastAV.Live.Cli's own output (same configuration and framework as this test assembly): the copy in the
+    /// test folder runs with this folder's dependencies, which the ASP.NET Core framework of the tests thins out.
+    /// </summary>
+    public static string Dll { get; } = Path.GetFullPath(Path.Combine(
+        AppContext.BaseDirectory.Replace(Path.Combine("tests", "FastAV.Live.Client.Tests"), Path.Combine("clients", "FastAV.Live.Cli"), StringComparison.Ordinal),
+        "fastav-cli.dll"));
 
     public static Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args) => RunWithInputAsync(null, args);
 

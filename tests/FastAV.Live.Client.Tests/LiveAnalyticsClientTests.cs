@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using FastAV.Live.Contracts.V1;
-using FastAV.Live.Grpc;
+using Grpc.Core;
 using FastAV.Live.Media;
 
 namespace FastAV.Live.Client.Tests;

@@ -16,11 +16,13 @@ public sealed class LoopbackServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly List<string> _authorizations;
+    private readonly List<string> _streamIds;
 
-    private LoopbackServer(WebApplication app, List<string> authorizations)
+    private LoopbackServer(WebApplication app, List<string> authorizations, List<string> streamIds)
     {
         _app = app;
         _authorizations = authorizations;
+        _streamIds = streamIds;
     }
 
     public Uri Address { get; private set; } = null!;
@@ -38,12 +40,27 @@ public sealed class LoopbackServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Every request's x-fastav-stream-id metadata as "path=value" ("path=" when it had none), in arrival order.</summary>
+    public IReadOnlyList<string> StreamIdHeaders
+    {
+        get
+        {
+            lock (_streamIds)
+            {
+                return [.. _streamIds];
+            }
+        }
+    }
+
     /// <summary>An ingest-only server (Inference:Model = none): questions get FAILED_PRECONDITION "no model loaded".</summary>
     /// <param name="settings">Extra configuration as command-line pairs, e.g. "--LiveAnalytics:StatsInterval", "01:00:00".</param>
     public static Task<LoopbackServer> StartAsync(params string[] settings) => StartAsync(model: false, settings);
 
     /// <summary>A server with the embedded models/fastav-tiny loaded (<paramref name="model"/>) or ingest only.</summary>
-    public static async Task<LoopbackServer> StartAsync(bool model, params string[] settings)
+    public static Task<LoopbackServer> StartAsync(bool model, params string[] settings) => StartAsync(model, null, settings);
+
+    /// <summary>As <see cref="StartAsync(bool, string[])"/>, with more set-up of the host (e.g. an interceptor that injects faults).</summary>
+    public static async Task<LoopbackServer> StartAsync(bool model, Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         if (!model)
         {
@@ -51,14 +68,16 @@ public sealed class LoopbackServer : IAsyncDisposable
         }
 
         var authorizations = new List<string>();
+        var streamIds = new List<string>();
         var app = ServerHost.Build(
             ["--urls", "http://127.0.0.1:0", .. settings],
             builder =>
             {
                 builder.Logging.ClearProviders();
-                builder.Services.AddSingleton<IStartupFilter>(new AuthorizationRecorder(authorizations));
+                builder.Services.AddSingleton<IStartupFilter>(new AuthorizationRecorder(authorizations, streamIds));
+                configure?.Invoke(builder);
             });
-        var server = new LoopbackServer(app, authorizations);
+        var server = new LoopbackServer(app, authorizations, streamIds);
         try
         {
             await app.StartAsync();

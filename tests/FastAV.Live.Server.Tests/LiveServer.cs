@@ -1,19 +1,16 @@
-using System.Net;
-using FastAV.Live.Grpc;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using FastAV.Live.Server.Hosting;
 using FastAV.Live.Server.Inference;
-using FastAV.Live.Server.Services;
 using FastAV.Live.Server.Streams;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FastAV.Live.Server.Tests;
 
-/// <summary>A real Kestrel server on 127.0.0.1 (random port, h2c) serving LiveAnalytics as Program.cs registers it.</summary>
+/// <summary>The real `fastav serve` host (ServerHost.Build) on 127.0.0.1, random port, h2c.</summary>
 public sealed class LiveServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -33,17 +30,26 @@ public sealed class LiveServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Ingest only (no model) unless <paramref name="inference"/> names one: most tests are about the protocol.</summary>
-    public static async Task<LiveServer> StartAsync(Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null)
+    public WebApplication App => _app;
+
+    /// <summary>
+    /// Ingest only (no model) unless <paramref name="inference"/> names one: most tests are about the protocol.
+    /// <paramref name="settings"/> are more command-line settings ("--Http2:KeepAlivePingDelay", "00:00:01").
+    /// </summary>
+    public static async Task<LiveServer> StartAsync(Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, params string[] settings)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        // h2c with prior knowledge needs an HTTP/2-only endpoint.
-        builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpcServer();
-        builder.Services.AddLiveAnalytics(builder.Configuration, configure, inference ?? (o => o.Model = ModelHost.None));
-        var app = builder.Build();
-        app.UseGrpcServer();
+        var app = ServerHost.Build(
+            ["--urls", "http://127.0.0.1:0", .. settings],
+            builder =>
+            {
+                builder.Logging.ClearProviders();
+                if (configure is not null)
+                {
+                    builder.Services.Configure(configure);
+                }
+
+                builder.Services.Configure(inference ?? (o => o.Model = ModelHost.None));
+            });
         try
         {
             await app.StartAsync();

@@ -7,7 +7,7 @@ namespace FastAV.Live.Server.Hosting;
 /// <summary>Turns <see cref="ServerOptions"/> into Kestrel listeners.</summary>
 public static class KestrelEndpoints
 {
-    public static void Configure(KestrelServerOptions kestrel, ServerOptions options)
+    public static void Configure(KestrelServerOptions kestrel, ServerOptions options, Http2LimitOptions http2)
     {
         options.Validate();
         X509Certificate2? certificate = null;
@@ -43,7 +43,7 @@ public static class KestrelEndpoints
             }
         }
 
-        FastAV.Live.Grpc.GrpcKestrelLimits.Apply(kestrel.Limits);
+        http2.Apply(kestrel.Limits.Http2);
     }
 
     private static X509Certificate2 LoadCertificate(ServerOptions options)

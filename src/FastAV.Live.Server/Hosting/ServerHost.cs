@@ -1,13 +1,11 @@
 using FastAV.Live.Contracts.V1;
-using FastAV.Live.Grpc;
-using FastAV.Live.Grpc.Health;
-using FastAV.Live.Grpc.Reflection;
 using FastAV.Live.Server.Services;
-using Grpc.Health.V1;
+using FastAV.Live.Server.Streams;
+using Microsoft.Extensions.Options;
 
 namespace FastAV.Live.Server.Hosting;
 
-/// <summary>Builds the `fastav serve` application: options, listeners, gRPC services, draining. Program.cs and tests share it.</summary>
+/// <summary>Builds the `fastav serve` application: options, listeners, the gRPC pipeline, LiveAnalytics, draining. Program.cs and tests share it.</summary>
 public static class ServerHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -26,46 +24,44 @@ public static class ServerHost
 
         // Options: bound from configuration (appsettings, FASTAV_ environment variables, command line) and validated now.
         builder.Configuration.AddEnvironmentVariables("FASTAV_");
-        var serverOptions = builder.Configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
+        var serverOptions = Bind<ServerOptions>(builder.Configuration, ServerOptions.SectionName);
         serverOptions.Validate();
+        var grpcOptions = Bind<GrpcOptions>(builder.Configuration, GrpcOptions.SectionName);
+        var http2 = Bind<Http2LimitOptions>(builder.Configuration, Http2LimitOptions.SectionName);
+        Fail(http2.Validate());
 
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // The library logs every non-OK status at Information; our interceptor logs each call's end (Debug) with its stream.
+        builder.Logging.AddFilter("Grpc.AspNetCore.Server", LogLevel.Warning);
         builder.Services.AddSingleton(serverOptions);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = serverOptions.ShutdownTimeout);
-        builder.WebHost.ConfigureKestrel(kestrel => KestrelEndpoints.Configure(kestrel, serverOptions));
-
-        // gRPC: our services, health and reflection.
-        builder.Services.AddGrpcServer(o =>
-        {
-            builder.Configuration.GetSection("Grpc").Bind(o);
-            o.EndCallsOnStopping = false; // this host drains first, then ends calls (below)
-        });
-        var health = new HealthService();
-        builder.Services.AddSingleton(health);
-        builder.Services.AddSingleton<IGrpcService>(health);
+        builder.Services.AddSingleton(http2);
+        // The drain (health NOT_SERVING for DrainDelay, then calls end) runs first; ShutdownTimeout is what in-flight calls get after it.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = serverOptions.DrainDelay + serverOptions.ShutdownTimeout);
+        builder.WebHost.ConfigureKestrel(kestrel => KestrelEndpoints.Configure(kestrel, serverOptions, http2));
+        builder.Services.AddGrpcPipeline(grpcOptions);
         builder.Services.AddLiveAnalytics(builder.Configuration);
-        health.SetStatus(LiveReflection.Descriptor.Services[0].FullName, HealthCheckResponse.Types.ServingStatus.Serving);
-        builder.Services.AddSingleton<IGrpcService>(
-            new ReflectionService([HealthReflection.Descriptor.Services[0], LiveReflection.Descriptor.Services[0]]));
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.Services.ValidateLiveAnalyticsOptions();
-        app.UseGrpcServer();
+        var live = app.Services.GetRequiredService<IOptions<LiveAnalyticsOptions>>().Value;
+        Fail(grpcOptions.Validate(Math.Max(live.MaxVideoPayloadBytes, live.MaxAudioPayloadBytes)));
 
-        // Draining: health turns NOT_SERVING first, so probes and load balancers move away while calls are
-        // still served; then running calls end with UNAVAILABLE (retry elsewhere) and the listeners close.
-        var calls = app.Services.GetRequiredService<GrpcServerLifetime>();
-        app.Lifetime.ApplicationStopping.Register(() =>
-        {
-            health.SetAllNotServing();
-            if (serverOptions.DrainDelay > TimeSpan.Zero)
-            {
-                Thread.Sleep(serverOptions.DrainDelay);
-            }
-
-            calls.BeginShutdown();
-        });
+        app.MapGrpcPipeline();
+        app.MapGrpcService<LiveAnalyticsService>();
+        app.Services.GetRequiredService<ServerHealth>().Serve(LiveAnalytics.Descriptor.FullName);
         return app;
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section)
+        where T : new() =>
+        configuration.GetSection(section).Get<T>() ?? new T();
+
+    private static void Fail(List<string> failures)
+    {
+        if (failures.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(" ", failures));
+        }
     }
 }

@@ -19,8 +19,11 @@ public sealed class ServerOptions
     /// <summary>After a stop signal, how long health reports NOT_SERVING while calls are still accepted (lets load balancers move away).</summary>
     public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
 
-    /// <summary>How long in-flight calls may run after the listeners close before they are aborted.</summary>
+    /// <summary>How long the rest of shutdown may take after the drain delay: calls ending (each Stream with its final StreamStats), then Kestrel closing; what still runs then is aborted. Default 10 s.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>After the running calls ended on drain, how long connections stay open so clients read their last messages and status before they close. Default 1 s.</summary>
+    public TimeSpan CloseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Throws with a message naming the bad setting.</summary>
     public void Validate()
@@ -41,9 +44,14 @@ public sealed class ServerOptions
             throw new InvalidOperationException($"Server:CertificatePath '{CertificatePath}' does not exist.");
         }
 
-        if (DrainDelay < TimeSpan.Zero || ShutdownTimeout < TimeSpan.Zero)
+        if (DrainDelay < TimeSpan.Zero || ShutdownTimeout < TimeSpan.Zero || CloseDelay < TimeSpan.Zero)
         {
-            throw new InvalidOperationException("Server:DrainDelay and Server:ShutdownTimeout must not be negative.");
+            throw new InvalidOperationException("Server:DrainDelay, Server:ShutdownTimeout and Server:CloseDelay must not be negative.");
+        }
+
+        if (CloseDelay >= ShutdownTimeout && ShutdownTimeout > TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"Server:CloseDelay ({CloseDelay}) must be shorter than Server:ShutdownTimeout ({ShutdownTimeout}).");
         }
     }
 

@@ -263,7 +263,7 @@ public sealed partial class EngineLoop : IDisposable
         var ids = Model.QuestionIds(question.Text);
         if (ids.Length + 1 > stream.Plan.QuestionReserve)
         {
-            question.Sink.Failed(new Grpc.Status(Grpc.StatusCode.InvalidArgument, $"the question is {ids.Length} tokens; this model leaves room for {stream.Plan.QuestionReserve - 1} question and answer tokens"));
+            question.Sink.Failed(new Grpc.Core.Status(Grpc.Core.StatusCode.InvalidArgument, $"the question is {ids.Length} tokens; this model leaves room for {stream.Plan.QuestionReserve - 1} question and answer tokens"));
             return;
         }
 

@@ -2,7 +2,7 @@ using FastAV.Live.Engine.Cache;
 using FastAV.Live.Engine.Pruning;
 using FastAV.Live.Engine.Running;
 using FastAV.Live.Engine.Sessions;
-using FastAV.Live.Grpc;
+using Grpc.Core;
 using FastAV.Live.Models.Composition;
 using FastAV.Live.Server.Streams;
 using Contract = FastAV.Live.Contracts.V1;

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using FastAV.Live.Contracts.V1;
-using FastAV.Live.Grpc;
+using Grpc.Core;
 using FastAV.Live.Server.Inference;
 
 namespace FastAV.Live.Server.Services;

@@ -1,4 +1,4 @@
-using FastAV.Live.Grpc;
+using FastAV.Live.Server.Hosting;
 using FastAV.Live.Server.Inference;
 using FastAV.Live.Server.Streams;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,7 +6,10 @@ using Microsoft.Extensions.Options;
 
 namespace FastAV.Live.Server.Services;
 
-/// <summary>Registers LiveAnalytics: its options (section "LiveAnalytics", validated at start-up), the stream registry and the service.</summary>
+/// <summary>
+/// Registers what LiveAnalytics needs: its options (section "LiveAnalytics", validated at start-up), the stream
+/// registry, the model host and the drain signal. The host maps the service (<c>MapGrpcService&lt;LiveAnalyticsService&gt;</c>).
+/// </summary>
 public static class LiveAnalyticsRegistration
 {
     public static IServiceCollection AddLiveAnalytics(this IServiceCollection services, IConfiguration configuration, Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null)
@@ -29,7 +32,7 @@ public static class LiveAnalyticsRegistration
         }
 
         services.TryAddSingleton<ModelHost>();
-        services.AddGrpcService<LiveAnalyticsService>();
+        services.TryAddSingleton<ServerDrain>();
         return services;
     }
 

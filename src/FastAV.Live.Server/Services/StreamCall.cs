@@ -1,25 +1,32 @@
 using System.Threading.Channels;
 using FastAV.Live.Contracts.V1;
-using FastAV.Live.Grpc;
+using FastAV.Live.Server.Hosting;
+using FastAV.Live.Server.Hosting.Interceptors;
 using FastAV.Live.Server.Streams;
+using Grpc.Core;
 
 namespace FastAV.Live.Server.Services;
 
 /// <summary>
 /// The I/O of one Stream call: reads requests into a <see cref="StreamProtocol"/>, and funnels every
 /// response (the protocol's and the stats timer's) through one bounded queue to the single writer, so
-/// the reader never waits for a slow client and two writes never overlap.
+/// the reader never waits for a slow client and two writes never overlap. When the server drains, the call stops
+/// reading, sends its final StreamStats (the contract promises one) and ends with UNAVAILABLE "retry on another server".
 /// </summary>
-internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions options, TimeProvider time)
+internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions options, TimeProvider time, ServerDrain drain)
 {
-    public async Task RunAsync(IAsyncStreamReader<StreamRequest> requests, IServerStreamWriter<StreamResponse> responses, CancellationToken cancellationToken)
+    public async Task RunAsync(IAsyncStreamReader<StreamRequest> requests, IServerStreamWriter<StreamResponse> responses, ServerCallContext context)
     {
+        // The call's token fires on drain too (DrainInterceptor); the writer only stops when the client is gone,
+        // so the final StreamStats still go out on drain.
+        var cancellationToken = context.CancellationToken;
+        var clientGone = context.GetHttpContext().RequestAborted;
         var queue = Channel.CreateBounded<StreamResponse>(new BoundedChannelOptions(options.ResponseQueueCapacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        using var writerStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var writerStop = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
         using var tickerStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writer = WriteAllAsync(queue.Reader, responses, writerStop.Token);
         protocol.Push = queue.Writer.TryWrite;
@@ -29,9 +36,17 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
         {
             var output = new List<StreamResponse>();
             var status = Status.DefaultSuccess;
+            var first = true;
             while (status.IsOk() && await requests.MoveNext(cancellationToken).ConfigureAwait(false))
             {
                 output.Clear();
+                status = first ? StreamId(requests.Current, context) : Status.DefaultSuccess;
+                first = false;
+                if (!status.IsOk())
+                {
+                    break;
+                }
+
                 status = protocol.Receive(requests.Current, output);
                 foreach (var response in output)
                 {
@@ -54,19 +69,18 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
                 await protocol.DrainAsync(options.EndOfStreamDrainTimeout, cancellationToken).ConfigureAwait(false);
             }
 
-            await StopAsync(tickerStop, ticker).ConfigureAwait(false);
-            if (protocol.Stats(final: true) is { } final)
-            {
-                await queue.Writer.WriteAsync(final, cancellationToken).ConfigureAwait(false);
-            }
-
-            queue.Writer.TryComplete();
-            await writer.ConfigureAwait(false);
+            await FinishAsync(queue.Writer, writer, tickerStop, ticker, clientGone).ConfigureAwait(false);
             ended = true;
             if (!status.IsOk())
             {
                 throw new RpcException(status);
             }
+        }
+        catch (OperationCanceledException) when (drain.IsEndingCalls && !ended && !clientGone.IsCancellationRequested)
+        {
+            await FinishAsync(queue.Writer, writer, tickerStop, ticker, clientGone).ConfigureAwait(false);
+            ended = true;
+            throw new RpcException(ServerDrain.RetryElsewhere);
         }
         finally
         {
@@ -78,6 +92,33 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
                 await StopAsync(writerStop, writer).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>The final StreamStats after everything queued, then the writer's end.</summary>
+    private async Task FinishAsync(ChannelWriter<StreamResponse> queue, Task writer, CancellationTokenSource tickerStop, Task? ticker, CancellationToken clientGone)
+    {
+        await StopAsync(tickerStop, ticker).ConfigureAwait(false);
+        if (protocol.Stats(final: true) is { } final)
+        {
+            await queue.WriteAsync(final, clientGone).ConfigureAwait(false);
+        }
+
+        queue.TryComplete();
+        await writer.ConfigureAwait(false);
+    }
+
+    /// <summary>StreamOpen's id and the x-fastav-stream-id metadata must agree; either may carry it alone.</summary>
+    private static Status StreamId(StreamRequest first, ServerCallContext context)
+    {
+        if (first.KindCase != StreamRequest.KindOneofCase.Open)
+        {
+            return Status.DefaultSuccess; // the protocol answers a missing StreamOpen
+        }
+
+        var status = StreamIdMetadata.Resolve(StreamIdMetadata.Of(context), first.Open.StreamId, "StreamOpen.stream_id", out var streamId);
+        first.Open.StreamId = streamId;
+        CallLogScope.Of(context)?.StreamId = streamId;
+        return status;
     }
 
     private void Offer(ChannelWriter<StreamResponse> queue, StreamResponse response)

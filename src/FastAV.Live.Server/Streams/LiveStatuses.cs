@@ -1,4 +1,4 @@
-using FastAV.Live.Grpc;
+using Grpc.Core;
 
 namespace FastAV.Live.Server.Streams;
 

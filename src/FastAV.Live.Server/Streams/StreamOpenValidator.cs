@@ -1,5 +1,5 @@
 using FastAV.Live.Contracts.V1;
-using FastAV.Live.Grpc;
+using Grpc.Core;
 
 namespace FastAV.Live.Server.Streams;
 

@@ -1,5 +1,5 @@
 using FastAV.Live.Contracts.V1;
-using FastAV.Live.Grpc;
+using Grpc.Core;
 using FastAV.Live.Server.Inference;
 
 namespace FastAV.Live.Server.Streams;

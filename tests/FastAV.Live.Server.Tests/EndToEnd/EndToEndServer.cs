@@ -1,5 +1,6 @@
 using FastAV.Live.Contracts.V1;
-using FastAV.Live.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using FastAV.Live.Server.Inference;
 using FastAV.Live.Server.Services;
 
@@ -25,7 +26,7 @@ internal static class EndToEndServer
     public static async Task<(List<StreamResponse> Responses, Status Status)> RunClipAsync(
         GrpcChannel channel, Clip clip, StreamOpen open, Func<int, IEnumerable<StreamRequest>>? between = null)
     {
-        using var call = channel.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(Deadline: DateTime.UtcNow + Patience));
+        using var call = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(new CallOptions(deadline: DateTime.UtcNow + Patience));
         var reading = ReadAllAsync(call.ResponseStream);
         await call.RequestStream.WriteAsync(new StreamRequest { Open = open });
         for (var w = 0; w < clip.Windows; w++)

@@ -1,5 +1,6 @@
 using FastAV.Live.Contracts.V1;
-using FastAV.Live.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using FastAV.Live.Server.Services;
 using System.Net.Http;
 using FastAV.Live.Server.Inference;
@@ -177,7 +178,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         // The device is saturated: the engine thread is held busy while the camera sends its six windows.
         using var busy = new SemaphoreSlim(0);
         server.Services.GetRequiredService<ModelHost>().Loop!.Post(() => busy.Wait());
-        using var call = channel.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(Deadline: DateTime.UtcNow + EndToEndServer.Patience));
+        using var call = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(new CallOptions(deadline: DateTime.UtcNow + EndToEndServer.Patience));
         await call.RequestStream.WriteAsync(new StreamRequest { Open = ClipStream.Open(clip, "burst", PruningPolicy.Fastav, []) });
         for (var w = 0; w < clip.Windows; w++)
         {
@@ -205,7 +206,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         await using var server = await EndToEndServer.StartAsync();
         using var camera = server.CreateChannel();
         using var console = server.CreateChannel();
-        using var call = camera.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(Deadline: DateTime.UtcNow + EndToEndServer.Patience));
+        using var call = new LiveAnalytics.LiveAnalyticsClient(camera).Stream(new CallOptions(deadline: DateTime.UtcNow + EndToEndServer.Patience));
         await call.RequestStream.WriteAsync(new StreamRequest { Open = ClipStream.Open(clip, "lobby", PruningPolicy.None, []) });
         for (var w = 0; w < clip.Windows; w++)
         {
@@ -215,7 +216,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         // Window 5 is held until media passes its end by the lateness tolerance; 0..4 are in once the stats say so.
         await WaitForAsync(console, "lobby", s => s.WindowsPrefilled >= 5);
         var q = clip.Questions.First(x => x.Window == 4);
-        using var ask = console.AsyncServerStreamingCall(LiveAnalyticsService.AskMethod, new CallOptions(Deadline: DateTime.UtcNow + EndToEndServer.Patience), new AskRequest { StreamId = "lobby", Question = new Question { Text = q.Text, MaxTokens = 8 } });
+        using var ask = new LiveAnalytics.LiveAnalyticsClient(console).Ask(new AskRequest { StreamId = "lobby", Question = new Question { Text = q.Text, MaxTokens = 8 } }, new CallOptions(deadline: DateTime.UtcNow + EndToEndServer.Patience));
         var chunks = new List<AnswerChunk>();
         while (await ask.ResponseStream.MoveNext(CancellationToken.None)) chunks.Add(ask.ResponseStream.Current);
         Assert.Equal(StatusCode.OK, ask.GetStatus().StatusCode);
@@ -232,13 +233,13 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         using (var busy = new SemaphoreSlim(0))
         {
             server.Services.GetRequiredService<ModelHost>().Loop!.Post(() => busy.Wait());
-            using var late = console.AsyncServerStreamingCall(LiveAnalyticsService.AskMethod, new CallOptions(Deadline: DateTime.UtcNow.AddMilliseconds(300)), new AskRequest { StreamId = "lobby", Question = new Question { Text = q.Text } });
+            using var late = new LiveAnalytics.LiveAnalyticsClient(console).Ask(new AskRequest { StreamId = "lobby", Question = new Question { Text = q.Text } }, new CallOptions(deadline: DateTime.UtcNow.AddMilliseconds(300)));
             var expired = await Assert.ThrowsAsync<RpcException>(async () => { while (await late.ResponseStream.MoveNext(CancellationToken.None)) { } });
             Assert.Equal(StatusCode.DeadlineExceeded, expired.StatusCode);
             busy.Release();
         }
 
-        using var missing = console.AsyncServerStreamingCall(LiveAnalyticsService.AskMethod, new CallOptions(), new AskRequest { StreamId = "attic", Question = new Question { Text = q.Text } });
+        using var missing = new LiveAnalytics.LiveAnalyticsClient(console).Ask(new AskRequest { StreamId = "attic", Question = new Question { Text = q.Text } });
         var notFound = await Assert.ThrowsAsync<RpcException>(async () => await missing.ResponseStream.MoveNext(CancellationToken.None));
         Assert.True(notFound.StatusCode == StatusCode.NotFound, notFound.Status.ToString());
 
@@ -258,7 +259,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         using var channel = server.CreateChannel();
         using (var cts = new CancellationTokenSource())
         {
-            using var call = channel.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(CancellationToken: cts.Token));
+            using var call = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(new CallOptions(cancellationToken: cts.Token));
             await call.RequestStream.WriteAsync(new StreamRequest { Open = ClipStream.Open(clip, "gate", PruningPolicy.Fastav, ClipStream.Standing(clip)) });
             foreach (var r in ClipStream.Window(clip, 0).Concat(ClipStream.Window(clip, 1))) await call.RequestStream.WriteAsync(r);
             Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
@@ -288,7 +289,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         using var stalled = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { InitialHttp2StreamWindowSize = 65535 } });
         using var console = server.CreateChannel();
         using var cts = new CancellationTokenSource(2 * EndToEndServer.Patience);
-        using var call = stalled.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(CancellationToken: cts.Token));
+        using var call = new LiveAnalytics.LiveAnalyticsClient(stalled).Stream(new CallOptions(cancellationToken: cts.Token));
         await call.RequestStream.WriteAsync(new StreamRequest
         {
             Open = ClipStream.Open(clip, "deaf", PruningPolicy.Fastav, [new StandingQuestion { QuestionId = "count", Text = clip.Questions[0].Text, IntervalMs = 500, MaxTokens = 4 }]),
@@ -307,7 +308,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
                 sent++;
             }
 
-            if (t % 5 == 4 && (await console.AsyncUnaryCall(LiveAnalyticsService.GetStreamMethod, new CallOptions(), new GetStreamRequest { StreamId = "deaf" })).Stream.Stats.AnswersDropped > 0)
+            if (t % 5 == 4 && (await new LiveAnalytics.LiveAnalyticsClient(console).GetStreamAsync(new GetStreamRequest { StreamId = "deaf" })).Stream.Stats.AnswersDropped > 0)
             {
                 break;
             }
@@ -326,7 +327,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         {
             try
             {
-                var info = await channel.AsyncUnaryCall(LiveAnalyticsService.GetStreamMethod, new CallOptions(), new GetStreamRequest { StreamId = streamId });
+                var info = await new LiveAnalytics.LiveAnalyticsClient(channel).GetStreamAsync(new GetStreamRequest { StreamId = streamId });
                 last = info.Stream.Stats;
                 if (condition(last)) return;
             }

@@ -2,7 +2,8 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using FastAV.Live.Contracts.V1;
-using FastAV.Live.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using FastAV.Live.Server.Hosting;
 using FastAV.Live.Server.Services;
 using Grpc.Health.V1;
@@ -17,19 +18,13 @@ namespace FastAV.Live.Server.Tests.Hosting;
 /// <summary>The real `fastav serve` host, built in-process: listeners from options, TLS, health while draining, bad configuration.</summary>
 public sealed class ServerHostTests
 {
-    private static readonly Method<HealthCheckRequest, HealthCheckResponse> Check =
-        ProtoMethod.Create<HealthCheckRequest, HealthCheckResponse>(HealthReflection.Descriptor.Services[0], "Check");
-
-    private static readonly Method<HealthCheckRequest, HealthCheckResponse> Watch =
-        ProtoMethod.Create<HealthCheckRequest, HealthCheckResponse>(HealthReflection.Descriptor.Services[0], "Watch");
-
     [Fact]
     public async Task Serves_health_over_h2c_on_the_configured_address()
     {
         await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0"]);
         await app.StartAsync();
         using var channel = GrpcChannel.ForAddress(AddressOf(app));
-        var response = await channel.AsyncUnaryCall(Check, default, new HealthCheckRequest());
+        var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
         Assert.Equal(ServingStatus.Serving, response.Status);
         await app.StopAsync();
     }
@@ -52,8 +47,8 @@ public sealed class ServerHostTests
                 SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => cert is X509Certificate2 c && c.Thumbprint == thumbprint },
             };
             using var channel = GrpcChannel.ForAddress(AddressOf(app), new GrpcChannelOptions { HttpHandler = handler });
-            Assert.StartsWith("https://", channel.Address.ToString(), StringComparison.Ordinal);
-            var response = await channel.AsyncUnaryCall(Check, default, new HealthCheckRequest());
+            Assert.StartsWith("https://", AddressOf(app).ToString(), StringComparison.Ordinal);
+            var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
             Assert.Equal(ServingStatus.Serving, response.Status);
             await app.StopAsync();
         }
@@ -69,7 +64,7 @@ public sealed class ServerHostTests
         await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Server:DrainDelay", "00:00:02"]);
         await app.StartAsync();
         using var channel = GrpcChannel.ForAddress(AddressOf(app));
-        using var watch = channel.AsyncServerStreamingCall(Watch, default, new HealthCheckRequest());
+        using var watch = new Health.HealthClient(channel).Watch(new HealthCheckRequest());
         Assert.True(await watch.ResponseStream.MoveNext());
         Assert.Equal(ServingStatus.Serving, watch.ResponseStream.Current.Status);
 
@@ -78,7 +73,7 @@ public sealed class ServerHostTests
         Assert.True(await watch.ResponseStream.MoveNext());
         Assert.Equal(ServingStatus.NotServing, watch.ResponseStream.Current.Status);
         // Still answering during the drain delay, with the new status.
-        Assert.Equal(ServingStatus.NotServing, (await channel.AsyncUnaryCall(Check, default, new HealthCheckRequest())).Status);
+        Assert.Equal(ServingStatus.NotServing, (await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest())).Status);
 
         // After the drain delay, long-lived calls end with UNAVAILABLE rather than holding shutdown up.
         var ex = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext());
@@ -94,15 +89,15 @@ public sealed class ServerHostTests
         await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Server:DrainDelay", "00:00:06"]);
         await app.StartAsync();
         using var channel = GrpcChannel.ForAddress(AddressOf(app));
-        using var call = channel.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(60)));
+        using var call = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(new CallOptions(deadline: DateTime.UtcNow.AddSeconds(60)));
         await call.RequestStream.WriteAsync(new StreamRequest { Open = EndToEnd.ClipStream.Open(clip, "porch", PruningPolicy.Fastav, []) });
         foreach (var w in Enumerable.Range(0, 3).SelectMany(w => EndToEnd.ClipStream.Window(clip, w))) await call.RequestStream.WriteAsync(w);
         Assert.True(await call.ResponseStream.MoveNext());
         Assert.True(call.ResponseStream.Current.Accepted.ModelLoaded);
 
         var stopping = Task.Run(() => app.StopAsync());
-        for (var i = 0; i < 250 && (await channel.AsyncUnaryCall(Check, default, new HealthCheckRequest())).Status != ServingStatus.NotServing; i++) await Task.Delay(20);
-        Assert.Equal(ServingStatus.NotServing, (await channel.AsyncUnaryCall(Check, default, new HealthCheckRequest())).Status);
+        for (var i = 0; i < 250 && (await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest())).Status != ServingStatus.NotServing; i++) await Task.Delay(20);
+        Assert.Equal(ServingStatus.NotServing, (await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest())).Status);
 
         // Draining: the stream is still served, and a question asked now is answered.
         await call.RequestStream.WriteAsync(new StreamRequest { Question = new Question { QuestionId = "late", Text = clip.Questions[0].Text, MaxTokens = 8 } });

@@ -1,5 +1,6 @@
 using FastAV.Live.Contracts.V1;
-using FastAV.Live.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using FastAV.Live.Server.Services;
 using Google.Protobuf;
 
@@ -29,7 +30,7 @@ public sealed class LiveAnalyticsServiceTests
     {
         await using var server = await LiveServer.StartAsync();
         using var channel = server.CreateChannel();
-        using var first = channel.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(Deadline: DateTime.UtcNow + Patience));
+        using var first = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(new CallOptions(deadline: DateTime.UtcNow + Patience));
         await first.RequestStream.WriteAsync(StreamMessages.OpenRequest("door"));
         Assert.True(await first.ResponseStream.MoveNext());
         Assert.Equal("door", first.ResponseStream.Current.Accepted.StreamId);
@@ -50,7 +51,7 @@ public sealed class LiveAnalyticsServiceTests
     {
         await using var server = await LiveServer.StartAsync(o => o.MaxConcurrentStreams = 1);
         using var channel = server.CreateChannel();
-        using var first = channel.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(Deadline: DateTime.UtcNow + Patience));
+        using var first = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(new CallOptions(deadline: DateTime.UtcNow + Patience));
         await first.RequestStream.WriteAsync(StreamMessages.OpenRequest("a"));
         Assert.True(await first.ResponseStream.MoveNext());
 
@@ -114,7 +115,7 @@ public sealed class LiveAnalyticsServiceTests
     {
         await using var server = await LiveServer.StartAsync(o => o.StatsInterval = TimeSpan.FromMilliseconds(10));
         using var channel = server.CreateChannel();
-        using var call = channel.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(Deadline: DateTime.UtcNow + Patience));
+        using var call = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(new CallOptions(deadline: DateTime.UtcNow + Patience));
         await call.RequestStream.WriteAsync(StreamMessages.OpenRequest());
         await call.RequestStream.WriteAsync(StreamMessages.FrameRequest(0));
         Assert.True(await call.ResponseStream.MoveNext());
@@ -139,7 +140,7 @@ public sealed class LiveAnalyticsServiceTests
     {
         await using var server = await LiveServer.StartAsync();
         using var channel = server.CreateChannel();
-        var call = channel.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(Deadline: DateTime.UtcNow + Patience));
+        var call = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(new CallOptions(deadline: DateTime.UtcNow + Patience));
         await call.RequestStream.WriteAsync(StreamMessages.OpenRequest("gone"));
         Assert.True(await call.ResponseStream.MoveNext());
         Assert.NotNull(server.Registry.Find("gone"));
@@ -202,10 +203,7 @@ public sealed class LiveAnalyticsServiceTests
     {
         await using var server = await LiveServer.StartAsync();
         using var channel = server.CreateChannel();
-        var raw = new Method<byte[], StreamResponse>(
-            MethodType.DuplexStreaming, LiveAnalyticsService.StreamMethod.ServiceName, "Stream",
-            new Marshaller<byte[]>(b => b, s => System.Buffers.BuffersExtensions.ToArray(s)), LiveAnalyticsService.StreamMethod.ResponseMarshaller);
-        using var call = channel.AsyncDuplexStreamingCall(raw, new CallOptions(Deadline: DateTime.UtcNow + Patience));
+        using var call = RawCalls.Stream(channel, Patience);
         await call.RequestStream.WriteAsync(StreamMessages.OpenRequest("junk").ToByteArray());
         Assert.True(await call.ResponseStream.MoveNext());
         Assert.Equal("junk", call.ResponseStream.Current.Accepted.StreamId);
@@ -216,7 +214,9 @@ public sealed class LiveAnalyticsServiceTests
             {
             }
         });
-        Assert.Equal(StatusCode.Internal, ex.StatusCode);   // as grpc-dotnet: a request that fails to deserialize
+        // The contract: bytes that are not a StreamRequest are INVALID_ARGUMENT (the library alone would answer UNKNOWN).
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.StartsWith("StreamRequest: not a valid protobuf encoding", ex.Status.Detail, StringComparison.Ordinal);
         Assert.Null(server.Registry.Find("junk"));
         var again = await RunToEndAsync(channel, [StreamMessages.OpenRequest("junk")]);
         Assert.Equal(StatusCode.OK, again.Status.StatusCode);
@@ -230,24 +230,24 @@ public sealed class LiveAnalyticsServiceTests
         var calls = new List<AsyncDuplexStreamingCall<StreamRequest, StreamResponse>>();
         foreach (var id in new[] { "cam-c", "cam-a", "mic-1", "cam-b" })
         {
-            var call = channel.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(Deadline: DateTime.UtcNow + Patience));
+            var call = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(new CallOptions(deadline: DateTime.UtcNow + Patience));
             await call.RequestStream.WriteAsync(StreamMessages.OpenRequest(id));
             Assert.True(await call.ResponseStream.MoveNext());
             calls.Add(call);
         }
 
-        var page1 = await channel.AsyncUnaryCall(LiveAnalyticsService.ListStreamsMethod, default, new ListStreamsRequest { PageSize = 2, StreamIdPrefix = "cam-" });
+        var page1 = await new LiveAnalytics.LiveAnalyticsClient(channel).ListStreamsAsync(new ListStreamsRequest { PageSize = 2, StreamIdPrefix = "cam-" });
         Assert.Equal(["cam-a", "cam-b"], page1.Streams.Select(s => s.StreamId));
         Assert.Equal((3U, "cam-b"), (page1.TotalCount, page1.NextPageToken));
-        var page2 = await channel.AsyncUnaryCall(
-            LiveAnalyticsService.ListStreamsMethod, default, new ListStreamsRequest { PageSize = 2, StreamIdPrefix = "cam-", PageToken = page1.NextPageToken });
+        var page2 = await new LiveAnalytics.LiveAnalyticsClient(channel).ListStreamsAsync(
+            new ListStreamsRequest { PageSize = 2, StreamIdPrefix = "cam-", PageToken = page1.NextPageToken });
         Assert.Equal(["cam-c"], page2.Streams.Select(s => s.StreamId));
         Assert.Equal("", page2.NextPageToken);
-        var all = await channel.AsyncUnaryCall(LiveAnalyticsService.ListStreamsMethod, default, new ListStreamsRequest());
+        var all = await new LiveAnalytics.LiveAnalyticsClient(channel).ListStreamsAsync(new ListStreamsRequest());
         Assert.Equal(4, all.Streams.Count);
 
-        var bad = await Assert.ThrowsAsync<RpcException>(() => channel.AsyncUnaryCall(
-            LiveAnalyticsService.ListStreamsMethod, default, new ListStreamsRequest { PageToken = "%%%" }).ResponseAsync);
+        var bad = await Assert.ThrowsAsync<RpcException>(() => new LiveAnalytics.LiveAnalyticsClient(channel).ListStreamsAsync(
+            new ListStreamsRequest { PageToken = "%%%" }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
         Assert.StartsWith("ListStreamsRequest.page_token", bad.Status.Detail, StringComparison.Ordinal);
 
@@ -262,67 +262,26 @@ public sealed class LiveAnalyticsServiceTests
     {
         await using var server = await LiveServer.StartAsync();
         using var channel = server.CreateChannel();
-        using var stream = channel.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(Deadline: DateTime.UtcNow + Patience));
+        using var stream = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(new CallOptions(deadline: DateTime.UtcNow + Patience));
         await stream.RequestStream.WriteAsync(StreamMessages.OpenRequest("lobby"));
         Assert.True(await stream.ResponseStream.MoveNext());
 
-        using var ask = channel.AsyncServerStreamingCall(
-            LiveAnalyticsService.AskMethod, default, new AskRequest { StreamId = "lobby", Question = new Question { Text = "how many people?" } });
+        using var ask = new LiveAnalytics.LiveAnalyticsClient(channel).Ask(
+            new AskRequest { StreamId = "lobby", Question = new Question { Text = "how many people?" } });
         var ex = await Assert.ThrowsAsync<RpcException>(() => ask.ResponseStream.MoveNext());
         Assert.Equal(StatusCode.FailedPrecondition, ex.StatusCode);
         Assert.Equal(LiveStatusDetail.NoModelLoaded, ex.Status.Detail);
 
-        var info = await channel.AsyncUnaryCall(LiveAnalyticsService.GetStreamMethod, default, new GetStreamRequest { StreamId = "lobby" });
+        var info = await new LiveAnalytics.LiveAnalyticsClient(channel).GetStreamAsync(new GetStreamRequest { StreamId = "lobby" });
         Assert.Equal(1UL, info.Stream.Stats.QuestionsReceived);
         await stream.RequestStream.CompleteAsync();
         await DrainAsync(stream.ResponseStream);
     }
 
     /// <summary>Sends everything, half-closes, reads to the end: the responses and the final status.</summary>
-    private static async Task<(List<StreamResponse> Responses, Status Status)> RunToEndAsync(GrpcChannel channel, IReadOnlyList<StreamRequest> requests)
-    {
-        using var call = channel.AsyncDuplexStreamingCall(LiveAnalyticsService.StreamMethod, new CallOptions(Deadline: DateTime.UtcNow + Patience));
-        var responses = new List<StreamResponse>();
-        var reading = Task.Run(async () =>
-        {
-            try
-            {
-                while (await call.ResponseStream.MoveNext())
-                {
-                    responses.Add(call.ResponseStream.Current);
-                }
-            }
-            catch (RpcException)
-            {
-                // The status is read below.
-            }
-        });
-        try
-        {
-            foreach (var request in requests)
-            {
-                await call.RequestStream.WriteAsync(request);
-            }
 
-            await call.RequestStream.CompleteAsync();
-        }
-        catch (Exception ex) when (ex is RpcException or IOException or InvalidOperationException or OperationCanceledException)
-        {
-            // The server ended the call early; its status says why.
-        }
+    private static Task<(List<StreamResponse> Responses, Status Status)> RunToEndAsync(GrpcChannel channel, IReadOnlyList<StreamRequest> requests) =>
+        StreamCalls.RunToEndAsync(channel, requests, Patience);
 
-        await reading;
-        return (responses, call.GetStatus());
-    }
-
-    private static async Task<List<StreamResponse>> DrainAsync(IAsyncStreamReader<StreamResponse> responses)
-    {
-        var all = new List<StreamResponse>();
-        while (await responses.MoveNext())
-        {
-            all.Add(responses.Current);
-        }
-
-        return all;
-    }
+    private static Task<List<StreamResponse>> DrainAsync(IAsyncStreamReader<StreamResponse> responses) => StreamCalls.DrainAsync(responses);
 }

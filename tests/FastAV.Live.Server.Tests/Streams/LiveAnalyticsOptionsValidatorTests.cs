@@ -58,7 +58,8 @@ public sealed class LiveAnalyticsOptionsValidatorTests
     [Fact]
     public async Task A_host_with_bad_options_does_not_start()
     {
-        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => LiveServer.StartAsync(o => o.MaxConcurrentStreams = -1));
+        // The real host (ServerHost) turns the options' failures into one InvalidOperationException naming every key (exit 2 in `fastav`).
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => LiveServer.StartAsync(o => o.MaxConcurrentStreams = -1));
         Assert.Contains("LiveAnalytics:MaxConcurrentStreams", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using FastAV.Live.Contracts.V1;
-using FastAV.Live.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using FastAV.Live.Server.Streams;
 using Microsoft.Extensions.Options;
 

@@ -249,7 +249,7 @@ public sealed class CalibrateVerbTests : IDisposable
     {
         var open = new Contracts.V1.StreamOpen { StreamId = "calibrated", Pruning = pruning };
         var status = StreamPlanner.Plan(model, open, StreamSettings.Resolve(open, new LiveAnalyticsOptions()), new InferenceOptions(), out var plan);
-        Assert.True(status.StatusCode == Grpc.StatusCode.OK, status.Detail);
+        Assert.True(status.StatusCode == Grpc.Core.StatusCode.OK, status.Detail);
         using var scope = new TensorScope();
         using var stream = plan!.Runner.CreateStream(plan.Cache, plan.Eviction);
         var session = new Engine.Sessions.StreamSession("calibrated", plan.Session);

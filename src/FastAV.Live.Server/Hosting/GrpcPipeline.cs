@@ -1,0 +1,55 @@
+using FastAV.Live.Server.Hosting.Compression;
+using FastAV.Live.Server.Hosting.Interceptors;
+using Grpc.HealthCheck;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FastAV.Live.Server.Hosting;
+
+/// <summary>
+/// The gRPC server in one place: Grpc.AspNetCore with our limits and compression providers, the interceptors
+/// (cross-cutting work for every call, outermost first), grpc.health.v1 and server reflection (v1, v1alpha) from
+/// their packages, and the drain sequence. `fastav serve` and the interop host both use it.
+/// </summary>
+public static class GrpcPipeline
+{
+    public static IServiceCollection AddGrpcPipeline(this IServiceCollection services, GrpcOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(options);
+        services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = options.MaxReceiveMessageSize;
+            o.MaxSendMessageSize = options.MaxSendMessageSize;
+            o.EnableDetailedErrors = options.EnableDetailedErrors;
+            o.CompressionProviders =
+            [
+                new BoundedCompressionProvider(BoundedCompressionProvider.Gzip, options.MaxReceiveMessageSize),
+                new BoundedCompressionProvider(BoundedCompressionProvider.Deflate, options.MaxReceiveMessageSize),
+            ];
+            o.ResponseCompressionAlgorithm = options.ResponseCompression == "identity" ? null : options.ResponseCompression;
+            o.ResponseCompressionLevel = options.ResponseCompressionLevel;
+
+            // Every call passes these in order. Authentication and metrics belong here too: auth after logging (so a
+            // refused call is logged with its peer), metrics outermost (so they time and count every outcome).
+            o.Interceptors.Add<CallLoggingInterceptor>();
+            o.Interceptors.Add<MethodPathInterceptor>();
+            o.Interceptors.Add<DrainInterceptor>();
+        });
+        services.AddGrpcReflection();
+        services.TryAddSingleton(new ServerOptions());
+        services.TryAddSingleton<ServerDrain>();
+        services.TryAddSingleton<HealthServiceImpl>();
+        services.TryAddSingleton<ServerHealth>();
+        services.AddHostedService<DrainService>();
+        return services;
+    }
+
+    /// <summary>Maps health and reflection; the host maps its own services and marks them serving (<see cref="ServerHealth.Serve"/>).</summary>
+    public static IEndpointRouteBuilder MapGrpcPipeline(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGrpcService<HealthServiceImpl>();
+        endpoints.MapGrpcReflectionService();
+        return endpoints;
+    }
+}
