@@ -196,6 +196,15 @@ public sealed class LoadRunner
 
         await samplerStop.CancelAsync().ConfigureAwait(false);
         await sampler.ConfigureAwait(false);
+
+        // The last partial interval, so a short run still has its points.
+        var lastRss = _serverRss?.Invoke() ?? -1;
+        foreach (var r in runners)
+        {
+            intervals[r.Scenario.Name].AddRange(r.Stats.TakeIntervals(r.Duration));
+            var (kv, streams) = r.Scenario.Streaming?.LiveKvBytes() ?? (0, 0);
+            fleet[r.Scenario.Name].Add(new FleetPoint(r.Duration, r.ActiveCopies, r.Scenario.Streaming?.LiveStreams ?? 0, kv, streams == 0 ? 0 : (double)kv / streams, lastRss));
+        }
         await viewStop.CancelAsync().ConfigureAwait(false);
         await view.ConfigureAwait(false);
 

@@ -57,7 +57,17 @@ public sealed class ScenarioContext
 
     internal bool IsStopRequested => _copyStop.IsCancellationRequested;
 
-    internal void RequestStop() => _copyStop.Cancel();
+    internal void RequestStop()
+    {
+        try
+        {
+            _copyStop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The copy has already ended (its iterations ran out) and let go of its token.
+        }
+    }
 
     /// <summary>Stops this scenario's load simulation (its copies finish their iterations); other scenarios go on.</summary>
     public void StopScenario(string reason) => _runner.StopScenario(reason);

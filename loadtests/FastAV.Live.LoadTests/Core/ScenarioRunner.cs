@@ -171,7 +171,8 @@ internal sealed class ScenarioRunner
     {
         try
         {
-            while (!context.IsStopRequested && !_hard.IsCancellationRequested)
+            // A one-shot (open-model) copy runs its iteration even if the run ends before it got a thread: it was scheduled.
+            while ((oneShot || !context.IsStopRequested) && !_hard.IsCancellationRequested)
             {
                 if (takeIteration is not null && !takeIteration()) break;
                 context.InvocationNumber++;

@@ -62,7 +62,7 @@ public static class CapacityScenario
         var files = await ReportWriter.WriteAsync(result, outDir, [ReportFormat.Html, ReportFormat.Md, ReportFormat.Csv, ReportFormat.Txt]).ConfigureAwait(false);
         var json = o.Json ?? Path.Combine(outDir, "capacity.json");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
-        await File.WriteAllTextAsync(json, Json(capacity, info, o).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(json, Json(capacity, info, o).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n", cancellationToken).ConfigureAwait(false);
         return result with { ReportFiles = [.. files, json] };
     }
 

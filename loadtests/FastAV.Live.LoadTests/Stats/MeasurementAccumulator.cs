@@ -92,7 +92,7 @@ internal sealed class MeasurementAccumulator
         return new MeasurementStats(request, latency, data, codes);
     }
 
-    /// <summary>A percentile in ms (the histogram's value: the highest microsecond value equivalent to the nearest-rank sample).</summary>
+    /// <summary>A percentile in ms, HdrHistogram's: the sample of rank round(p·n) (at least 1), as the highest value its microsecond bucket holds.</summary>
     public double LatencyAt(double percentile) => Count == 0 ? 0 : _latency.GetValueAtPercentile(percentile) / 1000.0;
 
     internal static double Share(long part, long all) => all == 0 ? 0 : Math.Round(100.0 * part / all, 2);
