@@ -70,6 +70,9 @@ public sealed class LoadOptions
 
     public bool RealTime { get; set; } = true;
 
+    /// <summary>hostile-mix: hostile clients share the healthy ones' HTTP/2 connections (default: their own).</summary>
+    public bool SharedConnections { get; set; }
+
     // capacity
     public TimeSpan LevelDuration { get; set; } = TimeSpan.FromSeconds(20);
 
@@ -120,6 +123,7 @@ public sealed class LoadOptions
             {
                 case "--no-live": o.Live = false; continue;
                 case "--fast": o.RealTime = false; continue;
+                case "--shared-connections": o.SharedConnections = true; continue;
             }
 
             if (i + 1 >= args.Count) throw new FormatException($"{a} needs a value");

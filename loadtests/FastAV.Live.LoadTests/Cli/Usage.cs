@@ -33,6 +33,7 @@ public static class Usage
               --standing N         standing questions per stream (2)   --interval-ms MS  between askings (2000)
               --max-tokens N       answer tokens per question (4)      --fast  send media as fast as the server takes it
               --channels N         gRPC connections in the client pool (4)
+              --shared-connections hostile-mix: hostile clients on the healthy ones' connections (default: their own)
               --max-fail-count N   abort when a scenario's failed requests exceed this (5000)
               --seed N             media and arrival randomness (1)
             media (made once per run, reused by every stream):

@@ -13,12 +13,15 @@ namespace FastAV.Live.LoadTests.Scenarios;
 public sealed class Fleet : IDisposable
 {
     private readonly List<GrpcChannel> _channels = [];
+    private readonly List<Fleet> _isolated = [];
+    private readonly int _channelCount;
 
     public Fleet(Uri target, MediaClip clip, int channels)
     {
         ArgumentNullException.ThrowIfNull(target);
         Clip = clip ?? throw new ArgumentNullException(nameof(clip));
         Target = target;
+        _channelCount = channels;
         for (var i = 0; i < channels; i++)
         {
             var channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions
@@ -40,8 +43,18 @@ public sealed class Fleet : IDisposable
 
     public LiveStreamDirectory Directory { get; } = new();
 
+    /// <summary>The same clip and target over connections of its own (clients that are not the others' neighbours on a connection); disposed with this fleet.</summary>
+    public Fleet Isolated()
+    {
+        var fleet = new Fleet(Target, Clip, _channelCount);
+        _isolated.Add(fleet);
+        return fleet;
+    }
+
     public void Dispose()
     {
+        foreach (var f in _isolated) f.Dispose();
+        _isolated.Clear();
         foreach (var c in _channels) c.Dispose();
         _channels.Clear();
     }
