@@ -105,10 +105,12 @@ public static class LoadCommand
             }
 
             fleet = new Fleet(target, clip, o.Channels);
-            var notes = new List<string>(o.Notes)
+            var notes = new List<string>(o.Notes);
+            if (File.Exists("/proc/loadavg")) notes.Add($"machine load average (1, 5, 15 min) at the start: {string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3))} on {Environment.ProcessorCount} cores");
+            notes.AddRange(new[]
             {
                 $"media: {Path.GetFileName(clip.Path)}, {clip.DurationUs / 1e6:0.#} s looped, video {clip.Video?.Codec.ToString() ?? "none"} {clip.Video?.Width}x{clip.Video?.Height}, audio {clip.Audio?.Codec.ToString() ?? "none"} {clip.Audio?.SampleRateHz} Hz; policy {StatusCodes.UpperSnake(o.Policy.ToString())}, {o.StandingQuestions} standing questions every {o.IntervalMs} ms",
-            };
+            });
             if (o.Scenario == "capacity")
             {
                 var model = await ProbeModelAsync(fleet, cancellationToken).ConfigureAwait(false);

@@ -47,7 +47,7 @@ public static class Usage
               --note TEXT          a line for the report's test info (repeatable)
               --no-live            progress lines instead of the live view
             capacity:
-              --policies A,B       arms (default none,fastav)          --limit-ms MS  p95 criterion (1000)
+              --policies A,B       capacity arms / soak scenarios (default none,fastav)         --limit-ms MS  p95 criterion (1000)
               --start-streams N    first level (4)                     --max-streams N  (256)
               --level-duration T   per level (20 s)                    --stagger-ms MS  start copies over this (1000)
               --json PATH          capacity JSON (default OUT/capacity.json)

@@ -1,5 +1,6 @@
 using FastAV.Live.LoadTests.Cli;
 using FastAV.Live.LoadTests.Streaming;
+using Contract = FastAV.Live.Contracts.V1;
 
 namespace FastAV.Live.LoadTests.Scenarios;
 
@@ -16,9 +17,11 @@ public static class ScenarioCatalog
         ["ask-storm"] = "8 live cameras; Ask calls from other clients ramp to 5/s over 10 s (RampingInject) and hold (Inject), open-loop",
         ["reconnect-churn"] = "8 cameras that drop (cancel) or close every 2–5 s and reopen under the same id, beside 4 steady ones that must be unaffected",
         ["hostile-mix"] = "6 healthy cameras; 4 hostile clients (own connections; --shared-connections to share them) send malformed messages of 11 kinds mid-stream; each must get exactly the contract's warning or status, the healthy ones nothing",
-        ["soak"] = "8 cameras for 10 minutes (KeepConstant): RSS and KV-per-stream slopes over the second half",
+        ["soak"] = "3 unpruned and 3 FastAV cameras side by side for 10 minutes (KeepConstant; --streams per policy, --policies to choose): RSS and KV-per-stream slopes over the second half",
         ["capacity"] = "largest fleet with p95 standing-answer latency < 1 s and no dropped window, bisected; unpruned and FastAV alternated in one run",
     };
+
+    private static string PolicyName(Contract.PruningPolicy p) => p == Contract.PruningPolicy.None ? "unpruned" : StatusCodes.UpperSnake(p.ToString()).ToLowerInvariant();
 
     private static TimeSpan Rest(TimeSpan t) => t > TimeSpan.FromSeconds(1) ? t : TimeSpan.FromSeconds(1);
 
@@ -107,9 +110,13 @@ public static class ScenarioCatalog
 
             case "soak":
             {
-                var camera = CameraScenario.Create("camera", fleet, settings, Metrics()).WithWarmUpDuration(o.WarmUp ?? TimeSpan.FromSeconds(30))
-                    .WithLoadSimulations(Simulation.KeepConstant(N(8), D(TimeSpan.FromMinutes(10))));
-                return ([camera], [T("camera: FailRequest Count == 0"), T("camera: Streaming windows_dropped == 0"), T("camera: Streaming missing == 0"), T("camera: Streaming streams_failed == 0")]);
+                // One camera scenario per policy, side by side on the same server (default unpruned and FastAV).
+                var policies = o.Policies.Count > 0 ? o.Policies.Distinct().ToList() : [Contract.PruningPolicy.None, Contract.PruningPolicy.Fastav];
+                var scenarios = policies.Select(p => CameraScenario.Create(PolicyName(p), fleet, settings with { Policy = p }, Metrics())
+                    .WithWarmUpDuration(o.WarmUp ?? TimeSpan.FromSeconds(30))
+                    .WithLoadSimulations(Simulation.KeepConstant(N(3), D(TimeSpan.FromMinutes(10))))).ToArray();
+                var thresholds = policies.SelectMany(p => new[] { "FailRequest Count == 0", "Streaming windows_dropped == 0", "Streaming missing == 0", "Streaming streams_failed == 0" }.Select(t => T($"{PolicyName(p)}: {t}"))).ToArray();
+                return (scenarios, thresholds);
             }
 
             default:
