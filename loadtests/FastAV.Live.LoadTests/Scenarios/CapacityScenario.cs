@@ -37,8 +37,7 @@ public static class CapacityScenario
         var capacity = await CapacitySearch.RunAsync(arms, async (arm, n, ct) =>
         {
             var stats = await RunLevelAsync(fleet, o, arm, n, o.LevelDuration, rss, ct).ConfigureAwait(false);
-            var st = stats.Streaming!;
-            var m = new LevelMeasurement(st.StandingLatency.P50, st.StandingLatency.P95, st.StandingLatency.Count, st.WindowsPrefilled, st.WindowsDropped, st.AnswersMissing, st.StreamsFailed, st.FlopsRatio);
+            var m = Measure(stats);
             if (CapacitySearch.Why(m, o.LimitMs).Length == 0 && (!best.TryGetValue(arm, out var b) || b.Streams < n)) best[arm] = (n, stats);
             return m;
         }, options, level => log(string.Create(CultureInfo.InvariantCulture,
@@ -97,18 +96,40 @@ public static class CapacityScenario
         };
     }
 
-    private static async Task<ScenarioStats> RunLevelAsync(Fleet fleet, LoadOptions o, CapacityArm arm, int streams, TimeSpan hold, Func<long>? rss, CancellationToken cancellationToken)
+    /// <summary>
+    /// One level for <see cref="CapacitySearch"/>: <paramref name="streams"/> cameras of <paramref name="fleet"/>
+    /// started over <paramref name="stagger"/> and held for <paramref name="hold"/>, through the load runner; the
+    /// returned stats carry the streaming metrics a <see cref="LevelMeasurement"/> is made of (<see cref="Measure"/>).
+    /// Benchmarks call this with their own servers and settings.
+    /// </summary>
+    public static async Task<ScenarioStats> RunLevelAsync(Fleet fleet, CameraSettings settings, int streams, TimeSpan hold, TimeSpan stagger, double lateAfterMs, Func<long>? rss, int seed, CancellationToken cancellationToken)
     {
-        var metrics = new StreamingMetrics(o.LimitMs);
-        var settings = new CameraSettings { Policy = arm.Policy, StandingQuestions = o.StandingQuestions, IntervalMs = o.IntervalMs, MaxTokens = o.MaxTokens, RealTime = o.RealTime };
-        var simulations = o.StaggerMs > 0
-            ? new[] { Simulation.RampingConstant(streams, TimeSpan.FromMilliseconds(o.StaggerMs)), Simulation.KeepConstant(streams, hold) }
+        ArgumentNullException.ThrowIfNull(fleet);
+        ArgumentNullException.ThrowIfNull(settings);
+        var metrics = new StreamingMetrics(lateAfterMs);
+        var simulations = stagger > TimeSpan.Zero
+            ? new[] { Simulation.RampingConstant(streams, stagger), Simulation.KeepConstant(streams, hold) }
             : [Simulation.KeepConstant(streams, hold)];
-        var scenario = CameraScenario.Create($"capacity-{arm.PolicyName}-{streams}", fleet, settings, metrics, askable: false)
+        var policy = settings.Policy == Contract.PruningPolicy.None ? "unpruned" : StatusCodes.UpperSnake(settings.Policy.ToString()).ToLowerInvariant();
+        var scenario = CameraScenario.Create($"capacity-{policy}-{streams}", fleet, settings, metrics, askable: false)
             .WithoutWarmUp()
             .WithLoadSimulations(simulations)
             .WithMaxFailCount(Math.Max(100, streams * 10));
-        var result = await LoadRunner.RegisterScenarios(scenario).WithoutReports().WithServerRss(rss).WithSeed(o.Seed).RunAsync(cancellationToken).ConfigureAwait(false);
+        var result = await LoadRunner.RegisterScenarios(scenario).WithoutReports().WithServerRss(rss).WithSeed(seed).RunAsync(cancellationToken).ConfigureAwait(false);
         return result.ScenarioStats[0];
     }
+
+    /// <summary>What the capacity criterion reads from a level's stats.</summary>
+    public static LevelMeasurement Measure(ScenarioStats stats)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        var st = stats.Streaming ?? throw new ArgumentException($"scenario {stats.ScenarioName} ran no streams", nameof(stats));
+        return new LevelMeasurement(st.StandingLatency.P50, st.StandingLatency.P95, st.StandingLatency.Count, st.WindowsPrefilled, st.WindowsDropped, st.AnswersMissing, st.StreamsFailed, st.FlopsRatio);
+    }
+
+    private static Task<ScenarioStats> RunLevelAsync(Fleet fleet, LoadOptions o, CapacityArm arm, int streams, TimeSpan hold, Func<long>? rss, CancellationToken cancellationToken) =>
+        RunLevelAsync(
+            fleet,
+            new CameraSettings { Policy = arm.Policy, StandingQuestions = o.StandingQuestions, IntervalMs = o.IntervalMs, MaxTokens = o.MaxTokens, RealTime = o.RealTime },
+            streams, hold, TimeSpan.FromMilliseconds(o.StaggerMs), o.LimitMs, rss, o.Seed, cancellationToken);
 }
