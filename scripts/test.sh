@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine (see setup.sh) and runs every test: the .NET suites (unit, loopback,
 # interop with grpc-js and grpcio, hostile input, parity with PyTorch) and, when present, the Python
-# training suites. Prints one summary line at the end.
+# training suites, and the load test smoke. Prints one summary line at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -28,6 +28,20 @@ if [ -d training/tests ]; then
   failed=$((failed + py_failed))
   skipped=$((skipped + py_skipped))
   if [ "$py_status" -ne 0 ] && [ "$status" -eq 0 ]; then status=$py_status; fi
+fi
+
+# The load test smoke (loadtests/README.md): a local fastav serve, 3 real-time cameras, Ask and a console for
+# 20 s; its thresholds (no failed request, no missing answer, no dropped window, ...) decide its exit code.
+set +e
+loadtests/run.sh smoke --no-live --out "$(mktemp -d)/smoke" 2>&1 | tail -n 12
+smoke_status=${PIPESTATUS[0]}
+set -e
+if [ "$smoke_status" -eq 0 ]; then
+  passed=$((passed + 1))
+else
+  echo "test.sh: loadtests smoke failed (exit $smoke_status)" >&2
+  failed=$((failed + 1))
+  if [ "$status" -eq 0 ]; then status=$smoke_status; fi
 fi
 
 rm -f "$log"

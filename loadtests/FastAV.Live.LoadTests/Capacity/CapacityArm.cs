@@ -1,0 +1,11 @@
+using Contract = FastAV.Live.Contracts.V1;
+
+namespace FastAV.Live.LoadTests.Capacity;
+
+/// <summary>One configuration whose capacity is searched: a model (as the rows name it) and a pruning policy, on a target the level runner knows (two servers can be two arms).</summary>
+public sealed record CapacityArm(string Model, Contract.PruningPolicy Policy, string Target = "")
+{
+    public string PolicyName => Policy == Contract.PruningPolicy.None ? "unpruned" : StatusCodes.UpperSnake(Policy.ToString()).ToLowerInvariant();
+
+    public override string ToString() => Target.Length == 0 ? $"{Model} {PolicyName}" : $"{Model} {PolicyName} @ {Target}";
+}
