@@ -34,10 +34,12 @@ public sealed class LiveServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Ingest only (no model) unless <paramref name="inference"/> names one: most tests are about the protocol.</summary>
-    public static async Task<LiveServer> StartAsync(Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null)
+    /// <param name="logging">Log providers to add (none by default).</param>
+    public static async Task<LiveServer> StartAsync(Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, Action<ILoggingBuilder>? logging = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        logging?.Invoke(builder.Logging);
         // h2c with prior knowledge needs an HTTP/2-only endpoint.
         builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpcServer();

@@ -232,7 +232,7 @@ public sealed class MediaValidator
             : MediaVerdict.Reject(
                 WarningCode.PtsNotMonotonic,
                 $"{field}: {ptsUs} goes back {lastUs - ptsUs} µs below the track's largest pts {lastUs} (tolerance {_toleranceUs} µs; "
-                + $"more than {Math.Max(timeline.MaxGapUs, _toleranceUs)} µs back would be a clock reset)");
+                + $"more than {Math.Max(timeline.MaxGapUs, _toleranceUs)} µs before where it was due would be a clock reset)");
     }
 
     private void NoteFirst(long ptsUs) => FirstPtsUs = FirstPtsUs < 0 ? ptsUs : Math.Min(FirstPtsUs, ptsUs);

@@ -3,10 +3,10 @@ namespace FastAV.Live.Server.Streams;
 /// <summary>
 /// One track's map from the client's pts to the stream's timeline. The timeline is the client's clock until the
 /// track's first discontinuity: a gap forward of more than the bound (an NTP step of the camera's clock), or a step
-/// back by more than it (a camera reboot restarts its pts). There the track is re-based: the message lands where the
+/// back by more than it from where the next message was due (a camera reboot restarts its pts). There the track is re-based: the message lands where the
 /// track's next one was due (right after the last chunk, or one frame interval after the last frame), so no windows
-/// are made for the gap, and later pts keep that shift. A step back beyond the reorder tolerance but within the bound
-/// is an error, not a reset.
+/// are made for the gap, and later pts keep that shift. A reset is measured from where the next message was due; a step
+/// back beyond the reorder tolerance but within the bound is an error, not a reset.
 /// </summary>
 public sealed class PtsTimeline
 {
@@ -52,13 +52,13 @@ public sealed class PtsTimeline
         jumpUs = 0;
         if (_lastPtsUs >= 0)
         {
-            var back = _lastPtsUs - ptsUs;
-            var reset = back > Math.Max(_maxGapUs, _reorderToleranceUs);
+            // Where the track's next message was due (right after the last chunk, or a frame interval after the last frame).
+            var due = _lastEndUs > _lastPtsUs ? _lastEndUs : _lastPtsUs + _intervalUs;
+            var reset = due - ptsUs > Math.Max(_maxGapUs, _reorderToleranceUs);
             if (ptsUs - _lastEndUs > _maxGapUs || reset)
             {
-                // Where the track's next message was due, on the timeline; this one lands there.
-                var due = (_lastEndUs > _lastPtsUs ? _lastEndUs : _lastPtsUs + _intervalUs) + ShiftUs;
-                var shift = due - ptsUs;
+                // This message lands where the next one was due, on the timeline.
+                var shift = due + ShiftUs - ptsUs;
                 jumpUs = ShiftUs - shift;
                 ShiftUs = shift;
                 DiscontinuityCount++;
@@ -68,7 +68,7 @@ public sealed class PtsTimeline
                 return true;
             }
 
-            if (back > _reorderToleranceUs)
+            if (_lastPtsUs - ptsUs > _reorderToleranceUs)
             {
                 timelineUs = 0;
                 return false;

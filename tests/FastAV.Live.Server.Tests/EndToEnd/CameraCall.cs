@@ -15,12 +15,32 @@ namespace FastAV.Live.Server.Tests.EndToEnd;
 internal sealed class CameraCall : IDisposable
 {
     private readonly AsyncDuplexStreamingCall<StreamRequest, StreamResponse> _call;
+    private readonly List<StreamResponse> _received = [];
+    private readonly List<(Func<StreamResponse, bool> Match, TaskCompletionSource<(StreamResponse, long)> Done)> _waiters = [];
     private readonly Task<List<StreamResponse>> _reading;
+    private bool _ended;
 
     public CameraCall(LiveAnalytics.LiveAnalyticsClient client, TimeSpan patience)
     {
         _call = client.Stream(deadline: DateTime.UtcNow + patience);
-        _reading = ReadAllAsync(_call.ResponseStream);
+        _reading = ReadAllAsync();
+    }
+
+    /// <summary>
+    /// The first response (already received or still to come) that matches, and the <see cref="Stopwatch"/> timestamp it
+    /// arrived at; fails when the call ends first.
+    /// </summary>
+    public Task<(StreamResponse Response, long ArrivedAt)> WaitForAsync(Func<StreamResponse, bool> match)
+    {
+        var done = new TaskCompletionSource<(StreamResponse, long)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_received)
+        {
+            if (_received.Find(r => match(r)) is { } seen) done.SetResult((seen, 0));
+            else if (_ended) done.SetException(new InvalidOperationException("the call ended before a matching response"));
+            else _waiters.Add((match, done));
+        }
+
+        return done.Task;
     }
 
     /// <summary>A StreamOpen for a demuxed clip: its H.264 and PCM tracks as they are.</summary>
@@ -79,18 +99,36 @@ internal sealed class CameraCall : IDisposable
 
     public void Dispose() => _call.Dispose();
 
-    private static async Task<List<StreamResponse>> ReadAllAsync(IAsyncStreamReader<StreamResponse> stream)
+    private async Task<List<StreamResponse>> ReadAllAsync()
     {
-        var all = new List<StreamResponse>();
         try
         {
-            while (await stream.MoveNext(CancellationToken.None)) all.Add(stream.Current);
+            while (await _call.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                var response = _call.ResponseStream.Current;
+                var at = Stopwatch.GetTimestamp();
+                lock (_received)
+                {
+                    _received.Add(response);
+                    foreach (var waiter in _waiters.Where(w => w.Match(response)).ToList())
+                    {
+                        waiter.Done.TrySetResult((response, at));
+                        _waiters.Remove(waiter);
+                    }
+                }
+            }
         }
         catch (RpcException)
         {
             // The call ended with a status; ResultAsync reports it.
         }
 
-        return all;
+        lock (_received)
+        {
+            _ended = true;
+            foreach (var waiter in _waiters) waiter.Done.TrySetException(new InvalidOperationException("the call ended before a matching response"));
+            _waiters.Clear();
+            return [.. _received];
+        }
     }
 }
