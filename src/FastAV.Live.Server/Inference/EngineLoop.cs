@@ -292,17 +292,24 @@ public sealed partial class EngineLoop : IDisposable
     }
 
     // The media time of the earliest media token the cache holds (layer 0 holds every token a window kept), µs on the
-    // stream's timeline; -1 when it holds none. StreamingLLM's attention sinks are left out: they keep a token or two of
-    // the stream's first window for ever, which would make every answer claim the whole stream.
+    // stream's timeline; -1 when it holds none. StreamingLLM's attention sinks (its first rows after the prompt, which the
+    // cache never evicts) are left out: they keep a few tokens of the stream's first window for ever, which would make
+    // every answer claim the whole stream.
     private long SpanStart(EngineStream stream)
     {
-        var kv = _engine.Stream(stream.Id).Cache;
-        var rows = kv.Layer(0).Rows;
+        var rows = _engine.Stream(stream.Id).Cache.Layer(0).Rows;
         var sinks = stream.Plan.Eviction is Engine.Cache.StreamingLlmEviction streaming ? streaming.SinkCount : 0;
         var earliest = double.MaxValue;
-        for (var i = Math.Min(sinks, rows.Length); i < rows.Length; i++)
+        foreach (var row in rows)
         {
-            if (rows[i].Window >= 0 && rows[i].MediaTime < earliest) earliest = rows[i].MediaTime;
+            if (row.Window < 0) continue;
+            if (sinks > 0)
+            {
+                sinks--;
+                continue;
+            }
+
+            earliest = Math.Min(earliest, row.MediaTime);
         }
 
         return earliest == double.MaxValue ? -1 : stream.FirstPtsUs + (long)Math.Round(earliest * 1e6);

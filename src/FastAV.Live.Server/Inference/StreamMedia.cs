@@ -115,8 +115,9 @@ public sealed class StreamMedia : IDisposable
 
     /// <summary>
     /// End of stream: what the decoders, the sampler and the assembler still hold. A last partial window is kept only if
-    /// it holds media of its own: a frame whose pts is inside it, or audio. (The sampler lets the last frame serve a tick
-    /// up to half an interval after it, which can open a window past the end of the media.)
+    /// it holds media of its own: a frame whose pts is inside it, or at least a quarter window of audio. (The sampler lets
+    /// the last frame serve a tick up to half an interval after it, and AAC's padding runs a few tens of milliseconds past
+    /// the last frame: either would open a window that asks every standing question again over the same media.)
     /// </summary>
     public IReadOnlyList<MediaWindow> Flush()
     {
@@ -138,7 +139,7 @@ public sealed class StreamMedia : IDisposable
     }
 
     private static bool HoldsMedia(MediaWindow window) =>
-        window.MissingAudioSampleCount < window.Audio.Length || window.Frames.Any(f => f.Frame.PtsMicroseconds >= window.StartPtsMicroseconds);
+        window.Frames.Any(f => f.Frame.PtsMicroseconds >= window.StartPtsMicroseconds) || 4L * (window.Audio.Length - window.MissingAudioSampleCount) >= window.Audio.Length;
 
     // Every declared track decoded past these windows' ends: nothing late can still come for them.
     private IReadOnlyList<MediaWindow> CloseReachedByEveryTrack()

@@ -207,6 +207,14 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
         {
             Stream.Model = models!.Name;
             Stream.ModelDomain = models.Domain;
+            if (plan.EffectiveKvCache is { } kv)
+            {
+                // What the engine applies (the model's budget, its sinks), not the server-wide defaults.
+                Stream.Settings.KvCache.MaxTokensPerLayer = kv.MaxTokensPerLayer;
+                Stream.Settings.KvCache.SinkTokens = kv.SinkTokens;
+                Stream.Settings.KvCache.RecentTokens = kv.RecentTokens;
+            }
+
             Stream.FramesPerWindow = models.Model!.FramesPerWindow;
             try
             {

@@ -55,8 +55,11 @@ public sealed class AnswerTests
 
         // The default KV budget holds the model's trained context (6 windows of 14 tokens here): the answer covers the last
         // few seconds, not the 20 s of the stream (the cache's attention sinks hold a token of the first window for ever).
+        // StreamAccepted reports the budget the engine applies: the prompt and trained_windows = 6 windows of 14 tokens.
         var perLayer = (int)accepted.KvCache.MaxTokensPerLayer;
-        Assert.InRange(last.Span.StartPtsUs, 20_000_000 - ((perLayer / 14) + 1) * 1_000_000L, 19_000_000);
+        Assert.InRange(perLayer, 6 * 14, (6 * 14) + 8);
+        Assert.Equal(perLayer, (int)(accepted.KvCache.SinkTokens + accepted.KvCache.RecentTokens));
+        Assert.InRange(last.Span.StartPtsUs, 20_000_000 - (((perLayer / 14) + 1) * 1_000_000L), 19_000_000);
         Assert.All(answers, a => Assert.True(a.Span.StartPtsUs >= a.StreamSpan.StartPtsUs && a.Span.StartPtsUs < a.Span.EndPtsUs, $"span {a.Span} of {a.StreamSpan}"));
     }
 

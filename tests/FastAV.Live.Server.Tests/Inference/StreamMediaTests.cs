@@ -93,4 +93,27 @@ public sealed class StreamMediaTests
         windows.AddRange(media.Flush());
         Assert.Equal(Enumerable.Range(0, 6).Select(s => s * 1_000_000L), windows.Select(w => w.StartPtsMicroseconds));
     }
+
+    [Fact]
+    public void A_sliver_of_audio_padding_past_the_last_frame_makes_no_window_but_a_real_tail_does()
+    {
+        var validator = new MediaValidator(new LiveAnalyticsOptions(), Video, Audio, 1_000_000);
+        using var media = new StreamMedia(Video, Audio, 1.0, 2);
+        var verdicts = new List<MediaVerdict>();
+        var windows = Send(validator, media, Enumerable.Range(0, 2).SelectMany(s => Second(s * 1_000_000L, s * 1_000_000L)), verdicts);
+        windows.AddRange(Send(validator, media, [Pcm(2_000_000, 0.03)], verdicts)); // 30 ms of encoder padding after the last second
+        windows.AddRange(media.Flush());
+        Assert.Equal([0L, 1_000_000L], windows.Select(w => w.StartPtsMicroseconds));
+
+        using var audioOnly = new StreamMedia(null, Audio, 1.0, 2);
+        var tail = audioOnly.AddAudio(Pcm(0, 1.4), 0, out _).Concat(audioOnly.Flush()).ToList();
+        Assert.Equal([0L, 1_000_000L], tail.Select(w => w.StartPtsMicroseconds)); // 0.4 s of sound is worth its window
+        Assert.True(tail[1].IsPartial);
+    }
+
+    private static AudioChunk Pcm(long ptsUs, double seconds)
+    {
+        var bytes = new byte[(int)(seconds * 16000) * 4];
+        return new AudioChunk { PtsUs = ptsUs, Data = ByteString.CopyFrom(bytes) };
+    }
 }
