@@ -37,6 +37,25 @@ internal static class CameraClips
         return made.Value;
     }
 
+    /// <summary>An MP4 as phones and NVRs write them: H.264 (with B-frames) and 44.1 kHz stereo AAC.</summary>
+    public static string Mp4(int width, int height, int fps, int seconds)
+    {
+        var name = $"clip-{width}x{height}-{fps}fps-{seconds}s.mp4";
+        Lazy<string> made;
+        lock (Made)
+        {
+            if (!Made.TryGetValue(name, out made!))
+            {
+                made = new Lazy<string>(() => Run(name,
+                    $"-f lavfi -i testsrc2=size={width}x{height}:rate={fps} -f lavfi -i sine=frequency=660:sample_rate=44100 -t {seconds} "
+                    + "-c:v libx264 -preset veryfast -pix_fmt yuv420p -c:a aac -ac 2 -ar 44100"));
+                Made.Add(name, made);
+            }
+        }
+
+        return made.Value;
+    }
+
     /// <summary>Every packet of a file in file order, and what the demuxer found.</summary>
     public static (MediaStreamInfo Info, IReadOnlyList<MediaPacket> Packets) Read(string path)
     {
