@@ -46,6 +46,9 @@ public sealed class MediaValidator
     /// <summary>Smallest accepted pts over both tracks, µs; -1 before the first.</summary>
     public long FirstPtsUs { get; private set; } = -1;
 
+    /// <summary>Largest pts accepted, µs (2^53, 285 years): timeline arithmetic on any accepted pts stays far inside a long.</summary>
+    public const long MaxPtsUs = 1L << 53;
+
     public static bool IsRaw(VideoCodec codec) => codec is VideoCodec.RawRgb24 or VideoCodec.RawI420 or VideoCodec.RawNv12;
 
     public static bool IsPcm(AudioCodec codec) => codec is AudioCodec.PcmS16Le or AudioCodec.PcmF32Le;
@@ -224,6 +227,11 @@ public sealed class MediaValidator
         if (ptsUs < 0)
         {
             return MediaVerdict.Reject(WarningCode.PtsNotMonotonic, $"{field}: must not be negative, got {ptsUs}");
+        }
+
+        if (ptsUs > MaxPtsUs)
+        {
+            return MediaVerdict.Reject(WarningCode.PtsNotMonotonic, $"{field}: must be at most {MaxPtsUs} (2^53 µs, 285 years), got {ptsUs}");
         }
 
         var lastUs = timeline.LastPtsUs;

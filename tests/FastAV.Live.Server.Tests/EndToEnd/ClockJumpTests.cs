@@ -98,6 +98,40 @@ public sealed class ClockJumpTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Hostile_clock_values_are_placed_or_refused_and_the_stream_still_answers()
+    {
+        var clip = (await TinyClips.GetAsync())[3];
+        await using var server = await EndToEndServer.StartAsync();
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        using var camera = new CameraCall(new LiveAnalytics.LiveAnalyticsClient(channel), TimeSpan.FromMinutes(2));
+        var standing = new StandingQuestion { QuestionId = "count", Text = "how many objects are there?", IntervalMs = 1000, MaxTokens = 4 };
+        await camera.SendAsync(new StreamRequest { Open = ClipStream.Open(clip, "wild-clock", PruningPolicy.Fastav, [standing]) });
+        long[] wild = [long.MaxValue, 0, 1L << 53, (1L << 53) - 1, 1, 1L << 52, long.MaxValue / 2];
+        for (var w = 0; w < clip.Windows; w++)
+        {
+            var i = 0;
+            foreach (var request in ClipStream.Window(clip, w))
+            {
+                // Every other window's messages carry a hostile pts: each is a jump, a reset or a refusal, never a crash.
+                if (w % 2 == 1 && request.Video is { } v) v.PtsUs = wild[(w + i++) % wild.Length];
+                if (w % 2 == 1 && request.Audio is { } a) a.PtsUs = wild[(w + i++) % wild.Length];
+                await camera.SendAsync(request);
+            }
+        }
+
+        await camera.SendAsync(new StreamRequest { Question = new Question { QuestionId = "after", Text = "how many objects are there?", MaxTokens = 4 } });
+        var (responses, status) = await camera.FinishAsync();
+        Assert.Equal(StatusCode.OK, status.StatusCode);
+        var final = responses[^1].Stats;
+        Assert.True(final.Final);
+        Assert.True(final.PtsDiscontinuities > 0);
+        Assert.True(final.Rejections.Single(r => r.Code == WarningCode.PtsNotMonotonic).Count > 0); // beyond 2^53, or a small step back
+        Assert.True(final.WindowsPrefilled > 0);
+        Assert.InRange(final.MediaDurationUs, 0, 3_600_000_000L * 24); // the timeline stays in range whatever the clock did
+        Assert.Equal(FinishReason.Stop, responses.Single(r => r.Answer?.QuestionId == "after").Answer.FinishReason);
+    }
+
+    [Fact]
     public async Task A_camera_far_faster_than_real_time_drops_its_own_windows_never_another_cameras()
     {
         var clips = await TinyClips.GetAsync();
