@@ -6,8 +6,8 @@ namespace FastAV.Live.Server.Inference;
 /// <summary>
 /// The model side of one Stream call: its media path (decode, sample, cut into windows, featurise) and its handle on
 /// the engine. Driven by the call's reader in message order; answers and engine warnings arrive on the sinks.
-/// Each window carries the moment its media was complete (the first message that took a track past its end), so a
-/// standing answer's latency is end to end.
+/// Each window carries the moment its media was complete (the message that took the last of its tracks past its end, or
+/// the moment the server stopped waiting for a lagging one), so a standing answer's latency is end to end.
 /// </summary>
 public sealed class StreamInference : IDisposable
 {
@@ -70,11 +70,11 @@ public sealed class StreamInference : IDisposable
     private int Post(IReadOnlyList<MediaWindow> windows)
     {
         var now = _time.GetTimestamp();
-        var latest = _media.LatestUs;
-        if (latest > _lastReachedUs)
+        var reached = _media.ReachedUs;
+        if (reached > _lastReachedUs)
         {
-            _reached.Enqueue((latest, now));
-            _lastReachedUs = latest;
+            _reached.Enqueue((reached, now));
+            _lastReachedUs = reached;
         }
 
         var dropped = 0;
@@ -86,7 +86,8 @@ public sealed class StreamInference : IDisposable
         return dropped;
     }
 
-    // When media first reached the window's end (earlier marks cannot serve later windows either); now for a partial last window.
+    // When every track first had media past the window's end (earlier marks cannot serve later windows either); now when
+    // the window goes without that (a track lagged past the lateness tolerance, a question's barrier, the stream's end).
     private long CompletedAt(long endUs, long now)
     {
         while (_reached.TryPeek(out var mark) && mark.ReachedUs < endUs) _reached.Dequeue();

@@ -43,9 +43,6 @@ public sealed class StreamMedia : IDisposable
         _assembler = new WindowAssembler(new WindowAssemblerOptions { WindowSeconds = windowSeconds, LatenessToleranceSeconds = latenessSeconds });
     }
 
-    /// <summary>The furthest media time any declared track has decoded to, µs; long.MinValue before any.</summary>
-    public long LatestUs => Math.Max(_videoReachedUs, _audioReachedUs);
-
     /// <summary>The media time every declared track has decoded to, µs; long.MinValue until each has some.</summary>
     public long ReachedUs => (_video, _audio) switch
     {
