@@ -196,13 +196,23 @@ public sealed partial class ModelRunner
         public override void Complete(float[] lastLogits)
         {
             _answer.Offset += _ids.Length;
-            _answer.Add(ArgMax(lastLogits));
+            var best = ArgMax(lastLogits);
+            _answer.Add(best, Probability(lastLogits, best));
         }
 
         public override void Restart()
         {
             base.Restart();
             Hidden = _embedded;
+        }
+
+        // softmax(logits)[chosen], computed stably: 1 / Σ exp(l − l_chosen) when the chosen logit is the largest.
+        private static float Probability(float[] logits, long chosen)
+        {
+            var top = logits[chosen];
+            var sum = 0.0;
+            foreach (var l in logits) sum += Math.Exp(l - top);
+            return (float)(1 / sum);
         }
 
         // The first index of the largest logit (greedy; ties go to the lower id).

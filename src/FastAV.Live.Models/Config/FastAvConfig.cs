@@ -30,6 +30,9 @@ public sealed record FastAvConfig
 
     public string? Name { get; init; }
 
+    /// <summary>What the model was trained on and is not for, in plain language ("domain"); servers tell clients. Null = not described.</summary>
+    public string? Domain { get; init; }
+
     public required string Llm { get; init; }
 
     /// <summary>Prefix of the decoder's tensor names ("model.").</summary>
@@ -95,6 +98,7 @@ public sealed record FastAvConfig
         var config = new FastAvConfig
         {
             Name = json.OptionalString("name"),
+            Domain = json.OptionalString("domain"),
             Llm = llm!,
             LlmWeightPrefix = llmPrefix,
             Tokenizer = Folder(json, "tokenizer", json.OptionalString("tokenizer")) ?? llm!,

@@ -20,6 +20,12 @@ public sealed class InferenceOptions
     /// <summary>Media seconds a stream may fall behind inside the engine before its oldest windows are dropped. Default 4.</summary>
     public double MaxBacklogSeconds { get; set; } = 4.0;
 
+    /// <summary>
+    /// Media seconds a window waits for a lagging track once another track has passed its end (a window closes at once
+    /// when every declared track has). Default 0.5.
+    /// </summary>
+    public double WindowLatenessSeconds { get; set; } = 0.5;
+
     /// <summary>Tokens per engine step over all streams. Default 2048.</summary>
     public int MaxBatchTokens { get; set; } = 2048;
 

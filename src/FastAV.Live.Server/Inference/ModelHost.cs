@@ -1,5 +1,6 @@
 using FastAV.Live.Models.Composition;
 using Microsoft.Extensions.Options;
+using Contract = FastAV.Live.Contracts.V1;
 
 namespace FastAV.Live.Server.Inference;
 
@@ -16,6 +17,11 @@ public sealed partial class ModelHost : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
+        if (!(Options.WindowLatenessSeconds is >= 0 and <= 60))
+        {
+            throw new InvalidOperationException($"{InferenceOptions.SectionName}:{nameof(InferenceOptions.WindowLatenessSeconds)} must be in [0, 60], got {Options.WindowLatenessSeconds}.");
+        }
+
         var directory = Resolve(Options.Model);
         if (directory is null)
         {
@@ -37,6 +43,13 @@ public sealed partial class ModelHost : IDisposable
 
         Model = model;
         Name = StreamPlanner.ModelName(model);
+        Domain = new Contract.ModelDomain
+        {
+            Description = model.Manifest.Domain ?? "",
+            FrameWidth = (uint)model.ImageSize,
+            FrameHeight = (uint)model.ImageSize,
+            AudioSampleRateHz = (uint)model.Manifest.AudioFeatures.SamplingRate,
+        };
         LogLoaded(logger, Name, directory);
     }
 
@@ -50,6 +63,9 @@ public sealed partial class ModelHost : IDisposable
 
     /// <summary>The loaded model's name; empty without one.</summary>
     public string Name { get; } = "";
+
+    /// <summary>What the loaded model knows, for StreamAccepted and StreamInfo; null without one.</summary>
+    public Contract.ModelDomain? Domain { get; }
 
     /// <summary>The model directory to load, or null for none: a configured folder must hold a model; "" finds the embedded one.</summary>
     public static string? Resolve(string configured)

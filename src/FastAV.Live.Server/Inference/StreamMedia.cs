@@ -5,8 +5,10 @@ namespace FastAV.Live.Server.Inference;
 
 /// <summary>
 /// One stream's media path: decoders for its declared tracks, the frame sampler at the model's frame rate, and
-/// the window assembler. Messages go in (already checked by MediaValidator), complete windows come out.
-/// Not thread-safe: the stream's request reader drives it in message order.
+/// the window assembler. Messages go in (already checked by MediaValidator, their pts on the stream's timeline),
+/// complete windows come out: a window closes as soon as every declared track has decoded media past its end, or,
+/// when a track lags, once the other is the lateness tolerance past it. Not thread-safe: the stream's request reader
+/// drives it in message order.
 /// </summary>
 public sealed class StreamMedia : IDisposable
 {
@@ -17,8 +19,11 @@ public sealed class StreamMedia : IDisposable
     private readonly Contract.VideoFormat? _videoFormat;
     private long _corruptVideo;
     private long _corruptAudio;
+    private long _videoReachedUs = long.MinValue;
+    private long _audioReachedUs = long.MinValue;
 
-    public StreamMedia(Contract.VideoFormat? video, Contract.AudioFormat? audio, double windowSeconds, int framesPerWindow)
+    /// <param name="latenessSeconds">How long (media time) a window waits for a lagging track once another track has passed its end.</param>
+    public StreamMedia(Contract.VideoFormat? video, Contract.AudioFormat? audio, double windowSeconds, int framesPerWindow, double latenessSeconds = 0.5)
     {
         if (!(windowSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(windowSeconds), windowSeconds, "must be positive");
         if (framesPerWindow < 1) throw new ArgumentOutOfRangeException(nameof(framesPerWindow), framesPerWindow, "must be at least 1");
@@ -35,8 +40,16 @@ public sealed class StreamMedia : IDisposable
         }
 
         _sampler = new FrameSampler(new FrameSamplerOptions { Fps = framesPerWindow / windowSeconds });
-        _assembler = new WindowAssembler(new WindowAssemblerOptions { WindowSeconds = windowSeconds });
+        _assembler = new WindowAssembler(new WindowAssemblerOptions { WindowSeconds = windowSeconds, LatenessToleranceSeconds = latenessSeconds });
     }
+
+    /// <summary>The media time every declared track has decoded to, µs; long.MinValue until each has some.</summary>
+    public long ReachedUs => (_video, _audio) switch
+    {
+        (not null, not null) => Math.Min(_videoReachedUs, _audioReachedUs),
+        (not null, null) => _videoReachedUs,
+        _ => _audioReachedUs,
+    };
 
     /// <summary>Video packets that failed to decode (corrupt bitstream, or raw pictures the decoder refused), so far.</summary>
     public long CorruptVideoPackets => (_video?.Stats.CorruptPacketCount ?? 0) + (_video?.Stats.RejectedPacketCount ?? 0);
@@ -49,8 +62,8 @@ public sealed class StreamMedia : IDisposable
 
     public WindowAssemblerStats WindowStats => _assembler.Stats;
 
-    /// <summary>Decodes one frame; returns the windows it completed and whether the decoder found it corrupt.</summary>
-    public IReadOnlyList<MediaWindow> AddVideo(Contract.VideoFrame frame, out bool corrupt)
+    /// <summary>Decodes one frame placed at <paramref name="ptsUs"/> on the timeline; returns the windows it completed and whether the decoder found it corrupt.</summary>
+    public IReadOnlyList<MediaWindow> AddVideo(Contract.VideoFrame frame, long ptsUs, out bool corrupt)
     {
         ArgumentNullException.ThrowIfNull(frame);
         corrupt = false;
@@ -60,10 +73,11 @@ public sealed class StreamMedia : IDisposable
         // Raw pictures take their size from the frame, else from the track StreamOpen declared.
         var width = frame.Width != 0 ? frame.Width : _videoFormat!.Width;
         var height = frame.Height != 0 ? frame.Height : _videoFormat!.Height;
-        var packet = new VideoPacket(codec, frame.Data.ToByteArray(), frame.PtsUs, frame.Keyframe, (int)width, (int)height);
+        var packet = new VideoPacket(codec, frame.Data.ToByteArray(), ptsUs, frame.Keyframe, (int)width, (int)height);
         var output = new List<MediaWindow>();
         foreach (var decoded in _video.Decode(packet))
         {
+            _videoReachedUs = Math.Max(_videoReachedUs, decoded.PtsMicroseconds);
             foreach (var sampled in _sampler.Push(decoded))
             {
                 output.AddRange(_assembler.AddFrame(sampled));
@@ -71,11 +85,12 @@ public sealed class StreamMedia : IDisposable
         }
 
         corrupt = Changed(ref _corruptVideo, CorruptVideoPackets);
+        output.AddRange(CloseReachedByEveryTrack());
         return output;
     }
 
-    /// <summary>Decodes one chunk; returns the windows it completed and whether the decoder found corrupt frames in it.</summary>
-    public IReadOnlyList<MediaWindow> AddAudio(Contract.AudioChunk chunk, out bool corrupt)
+    /// <summary>Decodes one chunk placed at <paramref name="ptsUs"/> on the timeline; returns the windows it completed and whether the decoder found corrupt frames in it.</summary>
+    public IReadOnlyList<MediaWindow> AddAudio(Contract.AudioChunk chunk, long ptsUs, out bool corrupt)
     {
         ArgumentNullException.ThrowIfNull(chunk);
         corrupt = false;
@@ -83,15 +98,24 @@ public sealed class StreamMedia : IDisposable
         var codec = chunk.Codec == Contract.AudioCodec.Unspecified ? _audio.Codec : ToMedia(chunk.Codec);
         var rate = chunk.SampleRateHz == 0 ? _audio.SampleRate : (int)chunk.SampleRateHz;
         var channels = chunk.Channels == 0 ? _audio.Channels : (int)chunk.Channels;
-        var block = _audio.Decode(new AudioPacket(codec, chunk.Data.ToByteArray(), chunk.PtsUs, rate, channels));
+        var block = _audio.Decode(new AudioPacket(codec, chunk.Data.ToByteArray(), ptsUs, rate, channels));
         corrupt = Changed(ref _corruptAudio, CorruptAudioFrames);
-        return block is null ? [] : _assembler.AddAudio(block);
+        if (block is null) return [];
+        _audioReachedUs = Math.Max(_audioReachedUs, block.EndPtsMicroseconds);
+        var output = new List<MediaWindow>(_assembler.AddAudio(block));
+        output.AddRange(CloseReachedByEveryTrack());
+        return output;
     }
 
     /// <summary>A question is a barrier: every window the media has reached is emitted now.</summary>
     public IReadOnlyList<MediaWindow> CloseReached() => _assembler.CloseReached();
 
-    /// <summary>End of stream: what the decoders, the sampler and the assembler still hold.</summary>
+    /// <summary>
+    /// End of stream: what the decoders, the sampler and the assembler still hold. A last partial window is kept only if
+    /// it holds media of its own: a frame whose pts is inside it, or at least a quarter window of audio. (The sampler lets
+    /// the last frame serve a tick up to half an interval after it, and AAC's padding runs a few tens of milliseconds past
+    /// the last frame: either would open a window that asks every standing question again over the same media.)
+    /// </summary>
     public IReadOnlyList<MediaWindow> Flush()
     {
         var output = new List<MediaWindow>();
@@ -107,7 +131,18 @@ public sealed class StreamMedia : IDisposable
 
         if (_audio?.Flush() is { } tail) output.AddRange(_assembler.AddAudio(tail));
         output.AddRange(_assembler.Flush());
+        output.RemoveAll(w => w.IsPartial && !HoldsMedia(w));
         return output;
+    }
+
+    private static bool HoldsMedia(MediaWindow window) =>
+        window.Frames.Any(f => f.Frame.PtsMicroseconds >= window.StartPtsMicroseconds) || 4L * (window.Audio.Length - window.MissingAudioSampleCount) >= window.Audio.Length;
+
+    // Every declared track decoded past these windows' ends: nothing late can still come for them.
+    private IReadOnlyList<MediaWindow> CloseReachedByEveryTrack()
+    {
+        var reached = ReachedUs;
+        return reached == long.MinValue ? [] : _assembler.CloseThrough(reached);
     }
 
     public void Dispose()

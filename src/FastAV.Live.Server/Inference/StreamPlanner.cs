@@ -84,14 +84,31 @@ public static class StreamPlanner
             return LiveStatuses.Invalid("StreamOpen.kv_cache.max_kv_bytes", $"{kv.MaxKvBytes} bytes hold fewer tokens than the prompt and one window ({bytesPerToken * layers} bytes per token over all layers)");
         }
 
-        IEvictionPolicy eviction = kv.Eviction switch
+        var effective = kv.Clone();
+        effective.MaxTokensPerLayer = (uint)maxTokens;
+        IEvictionPolicy eviction;
+        switch (kv.Eviction)
         {
-            Contract.KvEvictionPolicy.A2Sf => new A2sfEviction(new A2sfOptions { ForgettingFactor = kv.ForgettingFactor, RecentKept = kv.RecentTokens == 0 ? block : (int)Math.Min(kv.RecentTokens, (uint)maxTokens / 2) }),
-            Contract.KvEvictionPolicy.Paged => new PagedEviction(new PagedEvictionOptions { BlockSize = (int)kv.BlockTokens }),
-            Contract.KvEvictionPolicy.InfinipotV => new InfiniPotVEviction(),
-            _ => new StreamingLlmEviction(new StreamingLlmOptions { SinkCount = (int)Math.Min(Math.Max(kv.SinkTokens, (uint)model.Prompt.StreamPrefix.Length), (uint)maxTokens / 2) }),
-        };
-        plan = new StreamPlan(runner, cache, eviction, session, p.Policy, reserve);
+            case Contract.KvEvictionPolicy.A2Sf:
+                var recent = kv.RecentTokens == 0 ? block : (int)Math.Min(kv.RecentTokens, (uint)maxTokens / 2);
+                eviction = new A2sfEviction(new A2sfOptions { ForgettingFactor = kv.ForgettingFactor, RecentKept = recent });
+                effective.RecentTokens = (uint)recent;
+                break;
+            case Contract.KvEvictionPolicy.Paged:
+                eviction = new PagedEviction(new PagedEvictionOptions { BlockSize = (int)kv.BlockTokens });
+                break;
+            case Contract.KvEvictionPolicy.InfinipotV:
+                eviction = new InfiniPotVEviction();
+                break;
+            default:
+                var sinks = (int)Math.Min(Math.Max(kv.SinkTokens, (uint)model.Prompt.StreamPrefix.Length), (uint)maxTokens / 2);
+                eviction = new StreamingLlmEviction(new StreamingLlmOptions { SinkCount = sinks });
+                effective.SinkTokens = (uint)sinks;
+                effective.RecentTokens = (uint)(maxTokens - sinks);
+                break;
+        }
+
+        plan = new StreamPlan(runner, cache, eviction, session, p.Policy, reserve) { EffectiveKvCache = effective };
         return Status.DefaultSuccess;
     }
 

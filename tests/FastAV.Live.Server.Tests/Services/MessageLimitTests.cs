@@ -60,7 +60,7 @@ public sealed class MessageLimitTests
     [Fact]
     public async Task A_message_over_the_grpc_limit_ends_the_call_with_resource_exhausted()
     {
-        await using var server = await LiveServer.StartAsync(o => o.MaxVideoPayloadBytes = 1 << 20, null, "--Grpc:MaxReceiveMessageSize", $"{(1 << 20) + 4096}");
+        await using var server = await LiveServer.StartAsync(o => o.MaxVideoPayloadBytes = 1 << 20, null, null, "--Grpc:MaxReceiveMessageSize", $"{(1 << 20) + 4096}");
         using var channel = server.CreateChannel();
         var (_, status) = await StreamCalls.RunToEndAsync(
             channel, [new StreamRequest { Open = RawOpen("huge", 512, 256) }, RawFrame(0, 2 << 20, 512, 256)], Patience);
@@ -73,7 +73,7 @@ public sealed class MessageLimitTests
     [Fact]
     public async Task A_grpc_limit_below_the_payload_limit_stops_start_up_naming_both_settings()
     {
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => LiveServer.StartAsync(null, null, "--Grpc:MaxReceiveMessageSize", "4194304"));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => LiveServer.StartAsync(null, null, null, "--Grpc:MaxReceiveMessageSize", "4194304"));
         Assert.Contains("Grpc:MaxReceiveMessageSize (4194304 bytes) must hold the largest media payload", ex.Message, StringComparison.Ordinal);
         Assert.Contains("LiveAnalytics:MaxVideoPayloadBytes", ex.Message, StringComparison.Ordinal);
         Assert.Contains($"{16 << 20} bytes", ex.Message, StringComparison.Ordinal);
