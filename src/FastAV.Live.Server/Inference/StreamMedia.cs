@@ -4,28 +4,29 @@ using Contract = FastAV.Live.Contracts.V1;
 namespace FastAV.Live.Server.Inference;
 
 /// <summary>
-/// One stream's media path: decoders for its declared tracks, the frame sampler at the model's frame rate, and
-/// the window assembler. Messages go in (already checked by MediaValidator), complete windows come out.
-/// Not thread-safe: the stream's request reader drives it in message order.
+/// One stream's media path: decoders for its declared tracks (video through <see cref="SampledFrameDecoder"/>: only the
+/// frames the model's frame rate samples are converted, straight to the model's input size; pictures no tick can take
+/// are not decoded when nothing refers to them), and the window assembler. Messages go in (already checked by
+/// MediaValidator), complete windows come out. Not thread-safe: the stream's request reader drives it in message order.
 /// </summary>
 public sealed class StreamMedia : IDisposable
 {
-    private readonly VideoDecoder? _video;
+    private readonly SampledFrameDecoder? _video;
     private readonly AudioDecoder? _audio;
-    private readonly FrameSampler _sampler;
     private readonly WindowAssembler _assembler;
     private readonly Contract.VideoFormat? _videoFormat;
     private long _corruptVideo;
     private long _corruptAudio;
 
-    public StreamMedia(Contract.VideoFormat? video, Contract.AudioFormat? audio, double windowSeconds, int framesPerWindow)
+    /// <param name="fit">How frames fit the model's vision input (sampled frames come out at its resized size); null = decoded size.</param>
+    public StreamMedia(Contract.VideoFormat? video, Contract.AudioFormat? audio, double windowSeconds, int framesPerWindow, FrameFit? fit = null)
     {
         if (!(windowSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(windowSeconds), windowSeconds, "must be positive");
         if (framesPerWindow < 1) throw new ArgumentOutOfRangeException(nameof(framesPerWindow), framesPerWindow, "must be at least 1");
         _videoFormat = video;
         try
         {
-            _video = video is null ? null : new VideoDecoder(ToMedia(video.Codec));
+            _video = video is null ? null : new SampledFrameDecoder(ToMedia(video.Codec), new SampledFrameDecoderOptions { Fps = framesPerWindow / windowSeconds, Fit = fit });
             _audio = audio is null ? null : new AudioDecoder(ToMedia(audio.Codec), (int)audio.SampleRateHz, (int)audio.Channels);
         }
         catch
@@ -34,18 +35,17 @@ public sealed class StreamMedia : IDisposable
             throw;
         }
 
-        _sampler = new FrameSampler(new FrameSamplerOptions { Fps = framesPerWindow / windowSeconds });
         _assembler = new WindowAssembler(new WindowAssemblerOptions { WindowSeconds = windowSeconds });
     }
 
     /// <summary>Video packets that failed to decode (corrupt bitstream, or raw pictures the decoder refused), so far.</summary>
-    public long CorruptVideoPackets => (_video?.Stats.CorruptPacketCount ?? 0) + (_video?.Stats.RejectedPacketCount ?? 0);
+    public long CorruptVideoPackets => (_video?.DecoderStats.CorruptPacketCount ?? 0) + (_video?.DecoderStats.RejectedPacketCount ?? 0);
 
     /// <summary>Audio frames that failed to decode, and chunks the decoder refused, so far.</summary>
     public long CorruptAudioFrames => (_audio?.Stats.CorruptFrameCount ?? 0) + (_audio?.Stats.RejectedChunkCount ?? 0);
 
     /// <summary>Video packets skipped while the decoder waited for a keyframe.</summary>
-    public long VideoAwaitingKeyframe => _video?.Stats.DroppedAwaitingKeyframeCount ?? 0;
+    public long VideoAwaitingKeyframe => _video?.DecoderStats.DroppedAwaitingKeyframeCount ?? 0;
 
     public WindowAssemblerStats WindowStats => _assembler.Stats;
 
@@ -62,12 +62,9 @@ public sealed class StreamMedia : IDisposable
         var height = frame.Height != 0 ? frame.Height : _videoFormat!.Height;
         var packet = new VideoPacket(codec, frame.Data.ToByteArray(), frame.PtsUs, frame.Keyframe, (int)width, (int)height);
         var output = new List<MediaWindow>();
-        foreach (var decoded in _video.Decode(packet))
+        foreach (var sampled in _video.Decode(packet))
         {
-            foreach (var sampled in _sampler.Push(decoded))
-            {
-                output.AddRange(_assembler.AddFrame(sampled));
-            }
+            output.AddRange(_assembler.AddFrame(sampled));
         }
 
         corrupt = Changed(ref _corruptVideo, CorruptVideoPackets);
@@ -97,12 +94,7 @@ public sealed class StreamMedia : IDisposable
         var output = new List<MediaWindow>();
         if (_video is not null)
         {
-            foreach (var decoded in _video.Flush())
-            {
-                foreach (var sampled in _sampler.Push(decoded)) output.AddRange(_assembler.AddFrame(sampled));
-            }
-
-            foreach (var sampled in _sampler.Flush()) output.AddRange(_assembler.AddFrame(sampled));
+            foreach (var sampled in _video.Flush()) output.AddRange(_assembler.AddFrame(sampled));
         }
 
         if (_audio?.Flush() is { } tail) output.AddRange(_assembler.AddAudio(tail));
