@@ -189,7 +189,10 @@ def hf(args) -> None:
     from transformers import DynamicCache
 
     with torch.inference_mode():
-        cache = DynamicCache()
+        try:
+            cache = DynamicCache(config=cfg)  # transformers 5 sizes its layers from the config
+        except TypeError:
+            cache = DynamicCache()
         model.model(input_ids=prompt[None].to(device), past_key_values=cache, use_cache=True)
         prefill = []
         for w in range(windows.shape[0]):
