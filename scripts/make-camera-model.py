@@ -12,7 +12,8 @@ seeded random weights and the token geometry of a real audio-visual LLM serving 
     plus 25 audio tokens/s (FASTAV.md: ~324 tokens/s at 360p). Here each frame is 224^2 letterboxed -> 16x16
     patches of 14 px -> 2x2 average pooling -> 64 tokens, two frames a window (no temporal merge): the same count.
   - Decoder: Qwen2-7B's depth (28 layers, so FastAV's K = L/2 = 14 as in the paper) at a width a 2-core CPU runs a
-    few streams of in real time unpruned: hidden 384, FFN 1024 (SwiGLU), 6 query / 2 KV heads of 64, q/k/v bias.
+    few streams of in real time unpruned: hidden 384, FFN 1024 (SwiGLU), 6 query / 2 KV heads of 64, q/k/v bias
+    (--hidden / --ffn change the width for a slower or faster machine; the token geometry and the rule stay).
   - Encoders light enough that the decoder dominates (~1-2 % of the window's FLOPs): a 1-layer SigLIP-style ViT
     (hidden 128) and a 1-layer Whisper-style audio encoder (hidden 128) with MLP projectors.
   - fastav.json's keep_rule: keep the first 77 of 153 media tokens (~50 %) at layer 14, with the paper's fine pruning
@@ -20,7 +21,7 @@ seeded random weights and the token geometry of a real audio-visual LLM serving 
     rollout over random weights measures nothing meaningful.
   - trained_windows 8: the weights were never trained; this only sets the default KV budget (8 windows of context).
 
-Usage: /usr/bin/python3 scripts/make-camera-model.py [--out DIR] [--seed N] [--force]
+Usage: /usr/bin/python3 scripts/make-camera-model.py [--out DIR] [--seed N] [--hidden 384] [--ffn 1024] [--force]
 Default DIR: artifacts/models/camera-scale (git-ignored; ~170 MB). Generating twice with the same seed writes the same
 bytes; an existing directory with the same seed and geometry is kept unless --force (prints its path either way).
 """
@@ -53,13 +54,13 @@ MEDIA = MediaConfig(frames_per_window=2, tokens_per_frame=64, audio_tokens_per_s
 LAYERS, GLOBAL_LAYER, KEEP_FIRST = 28, 14, 77
 
 
-def text_config(vocab: int) -> TextConfig:
-    return TextConfig(vocab_size=vocab, hidden_size=384, intermediate_size=1024, num_hidden_layers=LAYERS,
-                      num_attention_heads=6, num_key_value_heads=2, max_position_embeddings=4096, rope_theta=1e6)
+def text_config(vocab: int, hidden: int = 384, ffn: int = 1024) -> TextConfig:
+    return TextConfig(vocab_size=vocab, hidden_size=hidden, intermediate_size=ffn, num_hidden_layers=LAYERS,
+                      num_attention_heads=hidden // 64, num_key_value_heads=2, max_position_embeddings=4096, rope_theta=1e6)
 
 
-def geometry_stamp(seed: int, vocab: int) -> str:
-    text = json.dumps([seed, vocab, repr(VISION), repr(AUDIO), repr(MEDIA), repr(text_config(vocab)), GLOBAL_LAYER, KEEP_FIRST])
+def geometry_stamp(seed: int, text: TextConfig) -> str:
+    text = json.dumps([seed, repr(VISION), repr(AUDIO), repr(MEDIA), repr(text), GLOBAL_LAYER, KEEP_FIRST])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -94,11 +95,16 @@ def main() -> None:
     p.add_argument("--out", default=os.path.join(ROOT, "artifacts", "models", "camera-scale"))
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--force", action="store_true")
+    p.add_argument("--hidden", type=int, default=384, help="decoder width (a multiple of 128: heads of 64, 2 KV heads); default 384")
+    p.add_argument("--ffn", type=int, default=1024, help="decoder SwiGLU width; default 1024")
     args = p.parse_args()
+    if args.hidden < 128 or args.hidden % 128 or args.ffn < 1:
+        p.error("--hidden must be a positive multiple of 128 and --ffn positive")
 
     with open(os.path.join(TINY, "config.json")) as f:
         vocab = json.load(f)["vocab_size"]
-    stamp = geometry_stamp(args.seed, vocab)
+    text = text_config(vocab, args.hidden, args.ffn)
+    stamp = geometry_stamp(args.seed, text)
     stamp_file = os.path.join(args.out, "camera-scale.stamp")
     if not args.force and os.path.exists(stamp_file) and open(stamp_file).read().strip() == stamp:
         print(args.out)
@@ -106,7 +112,7 @@ def main() -> None:
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(1)
-    model = FastAvTiny(VISION, AUDIO, text_config(vocab), MEDIA).eval()
+    model = FastAvTiny(VISION, AUDIO, text, MEDIA).eval()
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(TINY, "config.json")) as f:
         config = _config(model, json.load(f))
