@@ -154,7 +154,7 @@ public sealed partial class ModelRunner
         /// <summary>Keeps the given rows (indices into <see cref="Alive"/>, ascending) for this layer and the rest.</summary>
         public void Keep(int[] selected)
         {
-            Hidden = Hidden.IndexSelect(0, Torch.Torch.FromArray(Array.ConvertAll(selected, i => (long)i)));
+            Hidden = Hidden.IndexSelect(0, Torch.Torch.FromArray(Array.ConvertAll(selected, i => (long)i)).To(Hidden.Device));
             Alive = Array.ConvertAll(selected, j => Alive[j]);
         }
 
@@ -162,7 +162,7 @@ public sealed partial class ModelRunner
         {
             LastQuery.Clear();
             Alive = _entering;
-            Hidden = _entering.Length == AllKinds.Length ? _input : _input.IndexSelect(0, Torch.Torch.FromArray(Array.ConvertAll(_entering, i => (long)i)));
+            Hidden = _entering.Length == AllKinds.Length ? _input : _input.IndexSelect(0, Torch.Torch.FromArray(Array.ConvertAll(_entering, i => (long)i)).To(_input.Device));
         }
     }
 

@@ -17,11 +17,7 @@ public sealed partial class ModelHost : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
-        if (!(Options.WindowLatenessSeconds is >= 0 and <= 60))
-        {
-            throw new InvalidOperationException($"{InferenceOptions.SectionName}:{nameof(InferenceOptions.WindowLatenessSeconds)} must be in [0, 60], got {Options.WindowLatenessSeconds}.");
-        }
-
+        Options.Validate();
         var directory = Resolve(Options.Model);
         if (directory is null)
         {
@@ -29,6 +25,7 @@ public sealed partial class ModelHost : IDisposable
             return;
         }
 
+        ApplyBlasThreads(Options.BlasThreads);
         var model = AvModel.Load(directory);
         try
         {
@@ -81,6 +78,22 @@ public sealed partial class ModelHost : IDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Sizes OpenBLAS's pool (process-wide): <paramref name="configured"/>, or one per core for 0. A configured count
+    /// on a libtorch that does not run on OpenBLAS stops start-up naming the setting; 0 then leaves that BLAS alone.
+    /// </summary>
+    public static void ApplyBlasThreads(int configured)
+    {
+        if (!Torch.Torch.IsOpenBlas)
+        {
+            if (configured == 0) return;
+            var library = Torch.Torch.BlasLibrary;
+            throw new InvalidOperationException($"{InferenceOptions.SectionName}:{nameof(InferenceOptions.BlasThreads)} = {configured} needs libtorch on OpenBLAS, but its sgemm_ is in {(library.Length == 0 ? "libtorch itself" : library)} (scripts/setup.sh installs and selects libopenblas0-pthread)");
+        }
+
+        Torch.Torch.BlasThreadCount = configured == 0 ? Math.Min(Environment.ProcessorCount, 256) : configured;
     }
 
     public void Dispose()

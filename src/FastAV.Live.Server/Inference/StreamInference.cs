@@ -26,7 +26,7 @@ public sealed class StreamInference : IDisposable
         _loop = host.Loop!;
         _time = time;
         _preparer = new WindowPreparer(host.Featurizer!, model.ImageSize);
-        _media = new StreamMedia(open.Video, open.Audio, model.Manifest.WindowSeconds, model.FramesPerWindow, host.Options.WindowLatenessSeconds);
+        _media = new StreamMedia(open.Video, open.Audio, model.Manifest.WindowSeconds, model.FramesPerWindow, host.Options.WindowLatenessSeconds, host.Featurizer!.Fit);
         Engine = _loop.Open(open.StreamId, plan, sink, open.StandingQuestions);
     }
 

@@ -4,17 +4,17 @@ using Contract = FastAV.Live.Contracts.V1;
 namespace FastAV.Live.Server.Inference;
 
 /// <summary>
-/// One stream's media path: decoders for its declared tracks, the frame sampler at the model's frame rate, and
-/// the window assembler. Messages go in (already checked by MediaValidator, their pts on the stream's timeline),
-/// complete windows come out: a window closes as soon as every declared track has decoded media past its end, or,
-/// when a track lags, once the other is the lateness tolerance past it. Not thread-safe: the stream's request reader
-/// drives it in message order.
+/// One stream's media path: decoders for its declared tracks (video through <see cref="SampledFrameDecoder"/>: only the
+/// frames the model's frame rate samples are converted, straight to the model's input size; pictures no tick can take
+/// are not decoded when nothing refers to them), and the window assembler. Messages go in (already checked by
+/// MediaValidator, their pts on the stream's timeline), complete windows come out: a window closes as soon as every
+/// declared track has decoded media past its end, or, when a track lags, once the other is the lateness tolerance past
+/// it. Not thread-safe: the stream's request reader drives it in message order.
 /// </summary>
 public sealed class StreamMedia : IDisposable
 {
-    private readonly VideoDecoder? _video;
+    private readonly SampledFrameDecoder? _video;
     private readonly AudioDecoder? _audio;
-    private readonly FrameSampler _sampler;
     private readonly WindowAssembler _assembler;
     private readonly Contract.VideoFormat? _videoFormat;
     private long _corruptVideo;
@@ -23,14 +23,15 @@ public sealed class StreamMedia : IDisposable
     private long _audioReachedUs = long.MinValue;
 
     /// <param name="latenessSeconds">How long (media time) a window waits for a lagging track once another track has passed its end.</param>
-    public StreamMedia(Contract.VideoFormat? video, Contract.AudioFormat? audio, double windowSeconds, int framesPerWindow, double latenessSeconds = 0.5)
+    /// <param name="fit">How frames fit the model's vision input (sampled frames come out at its resized size); null = decoded size.</param>
+    public StreamMedia(Contract.VideoFormat? video, Contract.AudioFormat? audio, double windowSeconds, int framesPerWindow, double latenessSeconds = 0.5, FrameFit? fit = null)
     {
         if (!(windowSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(windowSeconds), windowSeconds, "must be positive");
         if (framesPerWindow < 1) throw new ArgumentOutOfRangeException(nameof(framesPerWindow), framesPerWindow, "must be at least 1");
         _videoFormat = video;
         try
         {
-            _video = video is null ? null : new VideoDecoder(ToMedia(video.Codec));
+            _video = video is null ? null : new SampledFrameDecoder(ToMedia(video.Codec), new SampledFrameDecoderOptions { Fps = framesPerWindow / windowSeconds, Fit = fit });
             _audio = audio is null ? null : new AudioDecoder(ToMedia(audio.Codec), (int)audio.SampleRateHz, (int)audio.Channels);
         }
         catch
@@ -39,7 +40,6 @@ public sealed class StreamMedia : IDisposable
             throw;
         }
 
-        _sampler = new FrameSampler(new FrameSamplerOptions { Fps = framesPerWindow / windowSeconds });
         _assembler = new WindowAssembler(new WindowAssemblerOptions { WindowSeconds = windowSeconds, LatenessToleranceSeconds = latenessSeconds });
     }
 
@@ -52,13 +52,13 @@ public sealed class StreamMedia : IDisposable
     };
 
     /// <summary>Video packets that failed to decode (corrupt bitstream, or raw pictures the decoder refused), so far.</summary>
-    public long CorruptVideoPackets => (_video?.Stats.CorruptPacketCount ?? 0) + (_video?.Stats.RejectedPacketCount ?? 0);
+    public long CorruptVideoPackets => (_video?.DecoderStats.CorruptPacketCount ?? 0) + (_video?.DecoderStats.RejectedPacketCount ?? 0);
 
     /// <summary>Audio frames that failed to decode, and chunks the decoder refused, so far.</summary>
     public long CorruptAudioFrames => (_audio?.Stats.CorruptFrameCount ?? 0) + (_audio?.Stats.RejectedChunkCount ?? 0);
 
     /// <summary>Video packets skipped while the decoder waited for a keyframe.</summary>
-    public long VideoAwaitingKeyframe => _video?.Stats.DroppedAwaitingKeyframeCount ?? 0;
+    public long VideoAwaitingKeyframe => _video?.DecoderStats.DroppedAwaitingKeyframeCount ?? 0;
 
     public WindowAssemblerStats WindowStats => _assembler.Stats;
 
@@ -75,14 +75,12 @@ public sealed class StreamMedia : IDisposable
         var height = frame.Height != 0 ? frame.Height : _videoFormat!.Height;
         var packet = new VideoPacket(codec, frame.Data.ToByteArray(), ptsUs, frame.Keyframe, (int)width, (int)height);
         var output = new List<MediaWindow>();
-        foreach (var decoded in _video.Decode(packet))
+        foreach (var sampled in _video.Decode(packet))
         {
-            _videoReachedUs = Math.Max(_videoReachedUs, decoded.PtsMicroseconds);
-            foreach (var sampled in _sampler.Push(decoded))
-            {
-                output.AddRange(_assembler.AddFrame(sampled));
-            }
+            output.AddRange(_assembler.AddFrame(sampled));
         }
+
+        _videoReachedUs = Math.Max(_videoReachedUs, _video.DecodedThroughMicroseconds);
 
         corrupt = Changed(ref _corruptVideo, CorruptVideoPackets);
         output.AddRange(CloseReachedByEveryTrack());
@@ -121,12 +119,7 @@ public sealed class StreamMedia : IDisposable
         var output = new List<MediaWindow>();
         if (_video is not null)
         {
-            foreach (var decoded in _video.Flush())
-            {
-                foreach (var sampled in _sampler.Push(decoded)) output.AddRange(_assembler.AddFrame(sampled));
-            }
-
-            foreach (var sampled in _sampler.Flush()) output.AddRange(_assembler.AddFrame(sampled));
+            foreach (var sampled in _video.Flush()) output.AddRange(_assembler.AddFrame(sampled));
         }
 
         if (_audio?.Flush() is { } tail) output.AddRange(_assembler.AddAudio(tail));
