@@ -142,6 +142,15 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
         }
     }
 
+    /// <summary>The call ends with <paramref name="status"/> for a reason outside the protocol (a request the server could not read); the close line says so.</summary>
+    public void Ended(Status status)
+    {
+        lock (_gate)
+        {
+            _endReason = $"{status.StatusCode}: {status.Detail}";
+        }
+    }
+
     /// <summary>A StreamStats response now (null before StreamOpen); starts a new warning budget.</summary>
     public StreamResponse? Stats(bool final)
     {
