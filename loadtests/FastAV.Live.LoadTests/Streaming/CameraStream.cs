@@ -131,7 +131,7 @@ internal sealed class CameraStream : IAsyncDisposable
             if (_settings.RealTime)
             {
                 // A camera has a frame at its pts, but an audio chunk only once all of it was recorded: at its end.
-                var ready = p.IsVideo ? pts : p.EndUs + offset;
+                var ready = (long)((p.IsVideo ? pts : p.EndUs + offset) / _settings.MediaSpeed);
                 TimeSpan due;
                 while ((due = TimeSpan.FromMicroseconds(ready) - Stopwatch.GetElapsedTime(_t0)) > TimeSpan.Zero)
                 {
