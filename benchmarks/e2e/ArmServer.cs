@@ -11,7 +11,11 @@ internal sealed record ArmServer(string Model, bool Batched, LocalServer Server,
 }
 
 /// <summary>What the latency probe measured for one arm: one stream alone, slower than real time, 1-token answers every window.</summary>
-internal sealed record ProbeResult(CapacityArm Arm, double ServerP50Ms, double ServerP95Ms, double ClientP50Ms, long Answers, double KvBytesPerStream, double FlopsPerMediaSecond, long WindowsDropped);
+internal sealed record ProbeResult(CapacityArm Arm, double ServerP50Ms, double ServerP95Ms, double ClientP50Ms, long Answers, long AnswersExpected, long WindowsPrefilled, double KvBytesPerStream, double FlopsPerMediaSecond, long WindowsDropped)
+{
+    /// <summary>Every window prefilled and answered, none dropped: the engine kept up, so its figures are of the same windows as the other arms'.</summary>
+    public bool Complete => WindowsDropped == 0 && AnswersExpected > 0 && Answers >= AnswersExpected;
+}
 
 /// <summary>What the e2e adds to a level of the search: the machine's load while it ran, and figures of the level's streams.</summary>
 internal sealed record LevelDetail(CapacityArm Arm, double LoadMean, double LoadMax, double ServerP95Ms, double KvBytesPerStream, double FlopsPerMediaSecond, long ServerRssMaxBytes);

@@ -55,9 +55,9 @@ internal sealed class CapacityBench(E2eOptions options, IReadOnlyList<ArmServer>
             var probe = Settings(arm) with { StandingQuestions = 1, IntervalMs = 1000, MaxTokens = 1, MediaSpeed = options.ProbeSpeed };
             var stats = await LevelAsync(arm, probe, 1, TimeSpan.FromSeconds(options.ProbeWindows / options.ProbeSpeed), TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             var st = stats.Streaming!;
-            var result = new ProbeResult(arm, st.ServerStandingLatency.P50, st.ServerStandingLatency.P95, st.StandingLatency.P50, st.StandingLatency.Count, st.KvBytesPerStreamMean, st.FlopsPerMediaSecond, st.WindowsDropped);
+            var result = new ProbeResult(arm, st.ServerStandingLatency.P50, st.ServerStandingLatency.P95, st.StandingLatency.P50, st.StandingLatency.Count, st.AnswersExpected, st.WindowsPrefilled, st.KvBytesPerStreamMean, st.FlopsPerMediaSecond, st.WindowsDropped);
             Probes.Add(result);
-            log(string.Create(CultureInfo.InvariantCulture, $"probe: {arm,-40} window complete → first answer token p50 {result.ServerP50Ms,7:0.0} ms (server), KV {result.KvBytesPerStream / 1e6:0.00} MB, ingest {result.FlopsPerMediaSecond / 1e9:0.00} GFLOP per media second"));
+            log(string.Create(CultureInfo.InvariantCulture, $"probe: {arm,-40} window complete → first answer token p50 {result.ServerP50Ms,7:0.0} ms (server), KV {result.KvBytesPerStream / 1e6:0.00} MB, ingest {result.FlopsPerMediaSecond / 1e6:0.###} MFLOP per media second, {result.Answers} of {result.AnswersExpected} answers{(result.Complete ? "" : " — incomplete: the engine did not keep up")}"));
         }
 
         var search = new CapacityOptions

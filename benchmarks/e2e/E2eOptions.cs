@@ -36,9 +36,9 @@ internal sealed class E2eOptions
     public int MaxTokens { get; set; } = 4;
 
     /// <summary>Windows of the latency probe: one stream alone per arm, at <see cref="ProbeSpeed"/>, 1-token answers every window.</summary>
-    public int ProbeWindows { get; set; } = 10;
+    public int ProbeWindows { get; set; } = 8;
 
-    public double ProbeSpeed { get; set; } = 0.5;
+    public double ProbeSpeed { get; set; } = 0.25;
 
     /// <summary>batched (the default engine), one-by-one (Inference:BatchStreams=false) or both (a server each).</summary>
     public string EngineSteps { get; set; } = "batched";
@@ -140,7 +140,7 @@ internal sealed class E2eOptions
           --tiny-start N          fastav-tiny's first level (8)   --camera-start N  camera-scale's (1)
           --max-streams N         (256)                     --limit-ms MS    p95 criterion (1000)
           --standing N            standing questions per stream (2)   --interval-ms MS (2000)   --max-tokens N (4)
-          --probe-windows N       latency probe: windows of one stream alone per arm (10)   --probe-speed X (0.5 of real time)
+          --probe-windows N       latency probe: windows of one stream alone per arm (8)   --probe-speed X (0.25 of real time)
           --engine-steps S        batched (default), one-by-one or both
           --out DIR               result folder (benchmarks/results)   --name NAME  file names (e2e-capacity)
           --seed N                media and arrival randomness (1)      --note TEXT  a line for the result's notes (repeatable)

@@ -15,7 +15,7 @@ internal static class E2eReport
 {
     public const string RandomWeights = "random weights — capacity only";
 
-    public static JsonObject Json(CapacityBench bench, E2eOptions o, string machine, DateTime started, double loadAtStart, string command, IReadOnlyList<string> notes)
+    public static JsonObject Json(CapacityBench bench, E2eOptions o, string machine, DateTime started, double loadAtStart, string command, IReadOnlyList<string> notes, IReadOnlyDictionary<string, string> modelFolders)
     {
         var c = bench.Result!;
         var rows = new JsonArray();
@@ -35,7 +35,7 @@ internal static class E2eReport
                 ["engine_steps"] = arm.Target,
                 ["prefill_ms"] = N(probe.ServerP50Ms),
                 ["kv_bytes_per_stream"] = N(probe.KvBytesPerStream, 0),
-                ["ingest_gflop_per_media_second"] = N(probe.FlopsPerMediaSecond / 1e9),
+                ["ingest_mflop_per_media_second"] = N(probe.FlopsPerMediaSecond / 1e6),
                 ["engine_reported_flops_ratio"] = N(row.FlopsRatio),
             };
             if (arm.Model == "camera-scale") obj["label"] = RandomWeights;
@@ -51,6 +51,7 @@ internal static class E2eReport
                 ["decoder_flops"] = N(probe.FlopsPerMediaSecond / baseline.FlopsPerMediaSecond),
                 ["prefill_latency"] = N(probe.ServerP50Ms / baseline.ServerP50Ms),
                 ["kv_bytes_per_stream"] = N(probe.KvBytesPerStream / baseline.KvBytesPerStream),
+                ["probes_complete"] = probe.Complete && baseline.Complete,
                 ["label"] = arm.Model == "camera-scale" ? RandomWeights : null,
             });
         }
@@ -71,6 +72,13 @@ internal static class E2eReport
                 ["levels_max"] = loads.Count == 0 ? null : N(bench.Details.Max(d => d.LoadMax), 2),
                 ["what"] = "/proc/loadavg sampled every 2 s during each level; includes this benchmark's own server and clients",
             },
+            ["models"] = new JsonArray(modelFolders.Select(m => (JsonNode)new JsonObject
+            {
+                ["model"] = m.Key,
+                ["folder"] = Path.GetRelativePath(FastAV.Live.LoadTests.Streaming.WorldClip.RepositoryRoot() ?? "/", m.Value),
+                ["decoder"] = Decoder(m.Value),
+                ["label"] = m.Key == "camera-scale" ? RandomWeights : null,
+            }).ToArray()),
             ["criterion"] = new JsonObject { ["p95_standing_answer_ms_below"] = o.LimitMs, ["windows_dropped"] = 0, ["streams_failed"] = 0, ["answers"] = "> 0" },
             ["stream"] = $"the world clip (H.264 + 16 kHz PCM s16le, 2 fps, 60 s looped) in real time; {o.StandingQuestions} standing questions every {o.IntervalMs} ms, {o.MaxTokens} answer tokens; a level's cameras start over {o.StaggerMs} ms, then hold {o.LevelDuration.TotalSeconds:0} s; fastav-tiny 32x32 frames, camera-scale {o.CameraVideoSize} (letterboxed to 224²)",
             ["flops_ratio"] = "decoder FLOPs of ingest per media second (stream_flops ÷ the media time it covers), FastAV ÷ an unpruned stream's own, from the probe streams (the same windows on both)",
@@ -81,8 +89,9 @@ internal static class E2eReport
             ["probe"] = new JsonArray(bench.Probes.Select(p => (JsonNode)new JsonObject
             {
                 ["model"] = p.Arm.Model, ["policy"] = Policy(p.Arm), ["engine_steps"] = p.Arm.Target,
-                ["server_p50_ms"] = N(p.ServerP50Ms), ["server_p95_ms"] = N(p.ServerP95Ms), ["client_p50_ms"] = N(p.ClientP50Ms), ["answers"] = p.Answers,
-                ["kv_bytes_per_stream"] = N(p.KvBytesPerStream, 0), ["ingest_gflop_per_media_second"] = N(p.FlopsPerMediaSecond / 1e9), ["windows_dropped"] = p.WindowsDropped,
+                ["server_p50_ms"] = N(p.ServerP50Ms), ["server_p95_ms"] = N(p.ServerP95Ms), ["client_p50_ms"] = N(p.ClientP50Ms), ["answers"] = p.Answers, ["answers_expected"] = p.AnswersExpected,
+                ["windows_prefilled"] = p.WindowsPrefilled, ["complete"] = p.Complete,
+                ["kv_bytes_per_stream"] = N(p.KvBytesPerStream, 0), ["ingest_mflop_per_media_second"] = N(p.FlopsPerMediaSecond / 1e6), ["windows_dropped"] = p.WindowsDropped,
             }).ToArray()),
             ["levels"] = new JsonArray(c.Levels.Select(l =>
             {
@@ -92,7 +101,7 @@ internal static class E2eReport
                     ["order"] = l.Order, ["model"] = l.Model, ["policy"] = Policy(d.Arm), ["engine_steps"] = d.Arm.Target, ["streams"] = l.Streams, ["sustained"] = l.Passed,
                     ["p50_ms"] = N(l.P50Ms), ["p95_ms"] = N(l.P95Ms), ["server_p95_ms"] = N(d.ServerP95Ms), ["answers"] = l.Answers,
                     ["windows_prefilled"] = l.WindowsPrefilled, ["windows_dropped"] = l.WindowsDropped, ["missing_answers"] = l.Missing, ["streams_failed"] = l.StreamsFailed,
-                    ["kv_bytes_per_stream"] = N(d.KvBytesPerStream, 0), ["ingest_gflop_per_media_second"] = N(d.FlopsPerMediaSecond / 1e9),
+                    ["kv_bytes_per_stream"] = N(d.KvBytesPerStream, 0), ["ingest_mflop_per_media_second"] = N(d.FlopsPerMediaSecond / 1e6),
                     ["load_average_1min_mean"] = N(d.LoadMean, 2), ["load_average_1min_max"] = N(d.LoadMax, 2),
                     ["server_rss_max_mb"] = d.ServerRssMaxBytes < 0 ? null : N(d.ServerRssMaxBytes / 1048576.0, 0), ["why_not"] = l.Why,
                 };
@@ -112,30 +121,31 @@ internal static class E2eReport
         Line();
         var load = r["load_average_1min"]!;
         Line($"Criterion: p95 standing-answer latency (window closed on the client → answer received) < {r["criterion"]!["p95_standing_answer_ms_below"]} ms, no dropped window, no failed stream. Stream: {r["stream"]}. Levels alternate arms in one run; 1-min load average {load["at_start"]} at the start, {load["levels_min"]}–{load["levels_max"]} during the levels (mean {load["levels_mean"]}; {load["what"]}).");
+        foreach (var m in r["models"]!.AsArray()) Line($"- {m!["model"]}{(m["label"] is null ? "" : $" ({m["label"]})")}: `{m["folder"]}`, decoder {m["decoder"]}");
         foreach (var n in r["notes"]!.AsArray()) Line($"- {n}");
         Line();
-        Line("| model | policy | engine | max streams | p95 at max (ms) | FLOPs ratio | prefill (ms) | KV per stream | GFLOP per media s |");
+        Line("| model | policy | engine | max streams | p95 at max (ms) | FLOPs ratio | prefill (ms) | KV per stream | MFLOP per media s |");
         Line("|---|---|---|---:|---:|---:|---:|---:|---:|");
         foreach (var row in r["rows"]!.AsArray())
         {
             var label = row!["label"] is null ? "" : $" ({row["label"]})";
-            Line($"| {row["model"]}{label} | {row["policy"]} | {row["engine_steps"]} | {row["max_streams"]} | {row["p95_ms"]?.ToString() ?? "-"} | {row["flops_ratio"]} | {row["prefill_ms"]} | {Mb(row["kv_bytes_per_stream"])} | {row["ingest_gflop_per_media_second"]} |");
+            Line($"| {row["model"]}{label} | {row["policy"]} | {row["engine_steps"]} | {row["max_streams"]} | {row["p95_ms"]?.ToString() ?? "-"} | {row["flops_ratio"]} | {row["prefill_ms"]} | {Mb(row["kv_bytes_per_stream"])} | {row["ingest_mflop_per_media_second"]} |");
         }
 
         Line();
         Line("**FastAV ÷ unpruned** (same model, server and run):");
         Line();
-        Line("| model | engine | streams sustained | decoder FLOPs | prefill latency | KV bytes per stream |");
-        Line("|---|---|---:|---:|---:|---:|");
-        foreach (var x in r["ratios"]!.AsArray()) Line($"| {x!["model"]}{(x["label"] is null ? "" : $" ({x["label"]})")} | {x["engine_steps"]} | {x["streams_sustained"]?.ToString() ?? "- (unpruned sustained 0)"} | {x["decoder_flops"]} | {x["prefill_latency"]} | {x["kv_bytes_per_stream"]} |");
+        Line("| model | engine | streams sustained | decoder FLOPs | prefill latency | KV bytes per stream | probes complete |");
+        Line("|---|---|---:|---:|---:|---:|---|");
+        foreach (var x in r["ratios"]!.AsArray()) Line($"| {x!["model"]}{(x["label"] is null ? "" : $" ({x["label"]})")} | {x["engine_steps"]} | {x["streams_sustained"]?.ToString() ?? "- (unpruned sustained 0)"} | {x["decoder_flops"]} | {x["prefill_latency"]} | {x["kv_bytes_per_stream"]} | {((bool)x["probes_complete"]! ? "yes" : "no")} |");
         Line();
         Line($"FLOPs ratio: {r["flops_ratio"]}. Prefill: {r["prefill"]}.");
         Line();
         Line("**Probe** (one stream alone per arm):");
         Line();
-        Line("| model | policy | engine | server p50 ms | server p95 ms | client p50 ms | answers | KV per stream | GFLOP per media s | dropped |");
-        Line("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var p in r["probe"]!.AsArray()) Line($"| {p!["model"]} | {p["policy"]} | {p["engine_steps"]} | {p["server_p50_ms"]} | {p["server_p95_ms"]} | {p["client_p50_ms"]} | {p["answers"]} | {Mb(p["kv_bytes_per_stream"])} | {p["ingest_gflop_per_media_second"]} | {p["windows_dropped"]} |");
+        Line("| model | policy | engine | server p50 ms | server p95 ms | client p50 ms | answers / expected | windows | KV per stream | MFLOP per media s | dropped | complete |");
+        Line("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var p in r["probe"]!.AsArray()) Line($"| {p!["model"]} | {p["policy"]} | {p["engine_steps"]} | {p["server_p50_ms"]} | {p["server_p95_ms"]} | {p["client_p50_ms"]} | {p["answers"]} / {p["answers_expected"]} | {p["windows_prefilled"]} | {Mb(p["kv_bytes_per_stream"])} | {p["ingest_mflop_per_media_second"]} | {p["windows_dropped"]} | {((bool)p["complete"]! ? "yes" : "no: the engine did not keep up, figures not comparable")} |");
         Line();
         Line("**Levels** in the order they ran:");
         Line();
@@ -157,6 +167,20 @@ internal static class E2eReport
         var options = new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         await File.WriteAllTextAsync(Path.Combine(folder, name + ".json"), result.ToJsonString(options) + "\n").ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(folder, name + ".md"), Markdown(result)).ConfigureAwait(false);
+    }
+
+    // The decoder's geometry from the model's config.json, e.g. "28 layers, hidden 384, FFN 1024, 6/2 heads".
+    private static string Decoder(string folder)
+    {
+        try
+        {
+            var c = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!;
+            return $"{c["num_hidden_layers"]} layers, hidden {c["hidden_size"]}, FFN {c["intermediate_size"]}, {c["num_attention_heads"]}/{c["num_key_value_heads"]} heads";
+        }
+        catch (Exception e) when (e is IOException or JsonException or NullReferenceException)
+        {
+            return $"(config.json unreadable: {e.Message})";
+        }
     }
 
     private static ProbeResult Baseline(CapacityBench bench, CapacityArm arm) =>

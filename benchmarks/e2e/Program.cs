@@ -73,7 +73,8 @@ try
         "FastAV = the stream default policy: fastav-tiny's calibrated rule (models/fastav-tiny/fastav.json), camera-scale's keep_rule (first 77 of 153 media tokens at layer 14, then P = 20 % per later layer); unpruned = PRUNING_POLICY_NONE",
     };
     notes.AddRange(o.Notes);
-    var result = E2eReport.Json(bench, o, machine, started, loadAtStart, command, notes);
+    var folders = o.Models.ToDictionary(m => m, m => m == "camera-scale" ? cameraModel : Path.Combine(root, "models", "fastav-tiny"));
+    var result = E2eReport.Json(bench, o, machine, started, loadAtStart, command, notes, folders);
     await E2eReport.WriteAsync(result, Path.GetFullPath(o.Out, root), o.Name);
     foreach (var row in result["rows"]!.AsArray()) Console.WriteLine($"{row!["model"]} {row["policy"]} ({row["engine_steps"]}): {row["max_streams"]} streams, p95 {row["p95_ms"]} ms, FLOPs ratio {row["flops_ratio"]}, prefill {row["prefill_ms"]} ms, KV {row["kv_bytes_per_stream"]} B");
     Console.WriteLine($"results: {Path.Combine(Path.GetFullPath(o.Out, root), o.Name)}.{{json,md}}");
