@@ -53,11 +53,13 @@ internal sealed class CapacityBench(E2eOptions options, IReadOnlyList<ArmServer>
         foreach (var arm in Arms)
         {
             var probe = Settings(arm) with { StandingQuestions = 1, IntervalMs = 1000, MaxTokens = 1, MediaSpeed = options.ProbeSpeed };
+            var cpu = new ServerCpu(_serverOf[arm].Server.Pid);
             var stats = await LevelAsync(arm, probe, 1, TimeSpan.FromSeconds(options.ProbeWindows / options.ProbeSpeed), TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            var cpuSeconds = cpu.Seconds;
             var st = stats.Streaming!;
-            var result = new ProbeResult(arm, st.ServerStandingLatency.P50, st.ServerStandingLatency.P95, st.StandingLatency.P50, st.StandingLatency.Count, st.AnswersExpected, st.WindowsPrefilled, st.KvBytesPerStreamMean, st.FlopsPerMediaSecond, st.WindowsDropped);
+            var result = new ProbeResult(arm, st.ServerStandingLatency.P50, st.ServerStandingLatency.P95, st.StandingLatency.P50, st.StandingLatency.Count, st.AnswersExpected, st.WindowsPrefilled, st.KvBytesPerStreamMean, st.FlopsPerMediaSecond, st.WindowsDropped, cpuSeconds / Math.Max(1, st.WindowsPrefilled * _serverOf[arm].WindowSeconds));
             Probes.Add(result);
-            log(string.Create(CultureInfo.InvariantCulture, $"probe: {arm,-40} window complete → first answer token p50 {result.ServerP50Ms,7:0.0} ms (server), KV {result.KvBytesPerStream / 1e6:0.00} MB, ingest {result.FlopsPerMediaSecond / 1e6:0.###} MFLOP per media second, {result.Answers} of {result.AnswersExpected} answers{(result.Complete ? "" : " — incomplete: the engine did not keep up")}"));
+            log(string.Create(CultureInfo.InvariantCulture, $"probe: {arm,-40} window complete → first answer token p50 {result.ServerP50Ms,7:0.0} ms (server), KV {result.KvBytesPerStream / 1e6:0.00} MB, ingest {result.FlopsPerMediaSecond / 1e6:0.###} MFLOP per media second, server CPU {result.CpuPerMediaSecond:0.000} s per media second, {result.Answers} of {result.AnswersExpected} answers{(result.Complete ? "" : " — incomplete: the engine did not keep up")}"));
         }
 
         var search = new CapacityOptions
@@ -70,15 +72,17 @@ internal sealed class CapacityBench(E2eOptions options, IReadOnlyList<ArmServer>
         Result = await CapacitySearch.RunAsync(Arms, async (arm, n, ct) =>
         {
             var sampler = new LoadAverageSampler();
+            var cpu = new ServerCpu(_serverOf[arm].Server.Pid);
             ScenarioStats stats;
             await using (sampler.ConfigureAwait(false))
             {
                 stats = await LevelAsync(arm, Settings(arm), n, options.LevelDuration, TimeSpan.FromMilliseconds(options.StaggerMs), ct).ConfigureAwait(false);
             }
 
+            var cpuSeconds = cpu.Seconds;
             var (mean, max) = sampler.Summary();
             var st = stats.Streaming!;
-            Details.Add(new LevelDetail(arm, mean, max, st.ServerStandingLatency.P95, st.KvBytesPerStreamMean, st.FlopsPerMediaSecond, st.ServerRssMaxBytes));
+            Details.Add(new LevelDetail(arm, mean, max, st.ServerStandingLatency.P95, st.KvBytesPerStreamMean, st.FlopsPerMediaSecond, st.ServerRssMaxBytes, cpuSeconds / Math.Max(1, st.WindowsPrefilled * _serverOf[arm].WindowSeconds)));
             return CapacityScenario.Measure(stats);
         }, search, level =>
         {

@@ -37,6 +37,7 @@ internal static class E2eReport
                 ["kv_bytes_per_stream"] = N(probe.KvBytesPerStream, 0),
                 ["ingest_mflop_per_media_second"] = N(probe.FlopsPerMediaSecond / 1e6),
                 ["engine_reported_flops_ratio"] = N(row.FlopsRatio),
+                ["server_cpu_s_per_media_second"] = N(probe.CpuPerMediaSecond),
             };
             if (arm.Model == "camera-scale") obj["label"] = RandomWeights;
             rows.Add(obj);
@@ -51,6 +52,7 @@ internal static class E2eReport
                 ["decoder_flops"] = N(probe.FlopsPerMediaSecond / baseline.FlopsPerMediaSecond),
                 ["prefill_latency"] = N(probe.ServerP50Ms / baseline.ServerP50Ms),
                 ["kv_bytes_per_stream"] = N(probe.KvBytesPerStream / baseline.KvBytesPerStream),
+                ["server_cpu_per_media_second"] = N(probe.CpuPerMediaSecond / baseline.CpuPerMediaSecond),
                 ["probes_complete"] = probe.Complete && baseline.Complete,
                 ["label"] = arm.Model == "camera-scale" ? RandomWeights : null,
             });
@@ -82,6 +84,7 @@ internal static class E2eReport
             ["criterion"] = new JsonObject { ["p95_standing_answer_ms_below"] = o.LimitMs, ["windows_dropped"] = 0, ["streams_failed"] = 0, ["answers"] = "> 0" },
             ["stream"] = $"the world clip (H.264 + 16 kHz PCM s16le, 2 fps, 60 s looped) in real time; {o.StandingQuestions} standing questions every {o.IntervalMs} ms, {o.MaxTokens} answer tokens; a level's cameras start over {o.StaggerMs} ms, then hold {o.LevelDuration.TotalSeconds:0} s; fastav-tiny 32x32 frames, camera-scale {o.CameraVideoSize} (letterboxed to 224²)",
             ["flops_ratio"] = "decoder FLOPs of ingest per media second (stream_flops ÷ the media time it covers), FastAV ÷ an unpruned stream's own, from the probe streams (the same windows on both)",
+            ["server_cpu"] = "CPU seconds the server process used (every thread) per second of one stream's media: load-independent where wall-clock latency on a shared machine is mostly the scheduler's share; from the probe (one stream alone, engine often idle) and per level (the streams at that size)",
             ["prefill"] = $"latency probe: one stream alone per arm at {o.ProbeSpeed:0.##}× real time (the engine is idle when a window completes), a 1-token standing answer every window; prefill_ms = the server's latency_us p50 (window complete → answer: the window's encoders and decoder prefill, the question's prefill and its one token)",
             ["duration_s"] = Math.Round(bench.Elapsed.TotalSeconds),
             ["rows"] = rows,
@@ -90,7 +93,7 @@ internal static class E2eReport
             {
                 ["model"] = p.Arm.Model, ["policy"] = Policy(p.Arm), ["engine_steps"] = p.Arm.Target,
                 ["server_p50_ms"] = N(p.ServerP50Ms), ["server_p95_ms"] = N(p.ServerP95Ms), ["client_p50_ms"] = N(p.ClientP50Ms), ["answers"] = p.Answers, ["answers_expected"] = p.AnswersExpected,
-                ["windows_prefilled"] = p.WindowsPrefilled, ["complete"] = p.Complete,
+                ["windows_prefilled"] = p.WindowsPrefilled, ["complete"] = p.Complete, ["server_cpu_s_per_media_second"] = N(p.CpuPerMediaSecond),
                 ["kv_bytes_per_stream"] = N(p.KvBytesPerStream, 0), ["ingest_mflop_per_media_second"] = N(p.FlopsPerMediaSecond / 1e6), ["windows_dropped"] = p.WindowsDropped,
             }).ToArray()),
             ["levels"] = new JsonArray(c.Levels.Select(l =>
@@ -103,7 +106,7 @@ internal static class E2eReport
                     ["windows_prefilled"] = l.WindowsPrefilled, ["windows_dropped"] = l.WindowsDropped, ["missing_answers"] = l.Missing, ["streams_failed"] = l.StreamsFailed,
                     ["kv_bytes_per_stream"] = N(d.KvBytesPerStream, 0), ["ingest_mflop_per_media_second"] = N(d.FlopsPerMediaSecond / 1e6),
                     ["load_average_1min_mean"] = N(d.LoadMean, 2), ["load_average_1min_max"] = N(d.LoadMax, 2),
-                    ["server_rss_max_mb"] = d.ServerRssMaxBytes < 0 ? null : N(d.ServerRssMaxBytes / 1048576.0, 0), ["why_not"] = l.Why,
+                    ["server_cpu_s_per_stream_second"] = N(d.CpuPerStreamSecond), ["server_rss_max_mb"] = d.ServerRssMaxBytes < 0 ? null : N(d.ServerRssMaxBytes / 1048576.0, 0), ["why_not"] = l.Why,
                 };
             }).ToArray()),
             ["search_notes"] = new JsonArray(c.Notes.Select(n => (JsonNode)JsonValue.Create(n)).ToArray()),
@@ -135,25 +138,25 @@ internal static class E2eReport
         Line();
         Line("**FastAV ÷ unpruned** (same model, server and run):");
         Line();
-        Line("| model | engine | streams sustained | decoder FLOPs | prefill latency | KV bytes per stream | probes complete |");
-        Line("|---|---|---:|---:|---:|---:|---|");
-        foreach (var x in r["ratios"]!.AsArray()) Line($"| {x!["model"]}{(x["label"] is null ? "" : $" ({x["label"]})")} | {x["engine_steps"]} | {x["streams_sustained"]?.ToString() ?? "- (unpruned sustained 0)"} | {x["decoder_flops"]} | {x["prefill_latency"]} | {x["kv_bytes_per_stream"]} | {((bool)x["probes_complete"]! ? "yes" : "no")} |");
+        Line("| model | engine | streams sustained | decoder FLOPs | prefill latency | KV bytes per stream | server CPU per media s | probes complete |");
+        Line("|---|---|---:|---:|---:|---:|---:|---|");
+        foreach (var x in r["ratios"]!.AsArray()) Line($"| {x!["model"]}{(x["label"] is null ? "" : $" ({x["label"]})")} | {x["engine_steps"]} | {x["streams_sustained"]?.ToString() ?? "- (unpruned sustained 0)"} | {x["decoder_flops"]} | {x["prefill_latency"]} | {x["kv_bytes_per_stream"]} | {x["server_cpu_per_media_second"]} | {((bool)x["probes_complete"]! ? "yes" : "no")} |");
         Line();
-        Line($"FLOPs ratio: {r["flops_ratio"]}. Prefill: {r["prefill"]}.");
+        Line($"FLOPs ratio: {r["flops_ratio"]}. Prefill: {r["prefill"]}. Server CPU: {r["server_cpu"]}.");
         Line();
         Line("**Probe** (one stream alone per arm):");
         Line();
-        Line("| model | policy | engine | server p50 ms | server p95 ms | client p50 ms | answers / expected | windows | KV per stream | MFLOP per media s | dropped | complete |");
-        Line("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-        foreach (var p in r["probe"]!.AsArray()) Line($"| {p!["model"]} | {p["policy"]} | {p["engine_steps"]} | {p["server_p50_ms"]} | {p["server_p95_ms"]} | {p["client_p50_ms"]} | {p["answers"]} / {p["answers_expected"]} | {p["windows_prefilled"]} | {Mb(p["kv_bytes_per_stream"])} | {p["ingest_mflop_per_media_second"]} | {p["windows_dropped"]} | {((bool)p["complete"]! ? "yes" : "no: the engine did not keep up, figures not comparable")} |");
+        Line("| model | policy | engine | server p50 ms | server p95 ms | client p50 ms | answers / expected | windows | KV per stream | MFLOP per media s | CPU s per media s | dropped | complete |");
+        Line("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var p in r["probe"]!.AsArray()) Line($"| {p!["model"]} | {p["policy"]} | {p["engine_steps"]} | {p["server_p50_ms"]} | {p["server_p95_ms"]} | {p["client_p50_ms"]} | {p["answers"]} / {p["answers_expected"]} | {p["windows_prefilled"]} | {Mb(p["kv_bytes_per_stream"])} | {p["ingest_mflop_per_media_second"]} | {p["server_cpu_s_per_media_second"]} | {p["windows_dropped"]} | {((bool)p["complete"]! ? "yes" : "no: the engine did not keep up, figures not comparable")} |");
         Line();
         Line("**Levels** in the order they ran:");
         Line();
-        Line("| # | model | policy | engine | streams | held | p50 ms | p95 ms | server p95 ms | answers | windows | dropped | missing | failed | load avg (mean / max) | why not |");
-        Line("|---:|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        Line("| # | model | policy | engine | streams | held | p50 ms | p95 ms | server p95 ms | answers | windows | dropped | missing | failed | CPU s per stream-s | load avg (mean / max) | why not |");
+        Line("|---:|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var l in r["levels"]!.AsArray())
         {
-            Line($"| {l!["order"]} | {l["model"]} | {l["policy"]} | {l["engine_steps"]} | {l["streams"]} | {((bool)l["sustained"]! ? "yes" : "no")} | {l["p50_ms"]} | {l["p95_ms"]} | {l["server_p95_ms"]} | {l["answers"]} | {l["windows_prefilled"]} | {l["windows_dropped"]} | {l["missing_answers"]} | {l["streams_failed"]} | {l["load_average_1min_mean"]} / {l["load_average_1min_max"]} | {l["why_not"]} |");
+            Line($"| {l!["order"]} | {l["model"]} | {l["policy"]} | {l["engine_steps"]} | {l["streams"]} | {((bool)l["sustained"]! ? "yes" : "no")} | {l["p50_ms"]} | {l["p95_ms"]} | {l["server_p95_ms"]} | {l["answers"]} | {l["windows_prefilled"]} | {l["windows_dropped"]} | {l["missing_answers"]} | {l["streams_failed"]} | {l["server_cpu_s_per_stream_second"]} | {l["load_average_1min_mean"]} / {l["load_average_1min_max"]} | {l["why_not"]} |");
         }
 
         foreach (var n in r["search_notes"]!.AsArray()) Line($"\n{n}");

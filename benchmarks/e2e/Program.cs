@@ -58,7 +58,7 @@ try
             if (model == "camera-scale") serve.AddRange(["--model", cameraModel]);
             serve.AddRange(o.ServeArguments);
             var server = await LocalServer.StartAsync(exe, serve, 0, TimeSpan.FromMinutes(3), cancel.Token);
-            servers.Add(new ArmServer(model, batched, server, new Fleet(new Uri($"http://{server.Target}"), clip, 4)));
+            servers.Add(new ArmServer(model, batched, server, new Fleet(new Uri($"http://{server.Target}"), clip, 4), WindowSeconds(model == "camera-scale" ? cameraModel : Path.Combine(root, "models", "fastav-tiny"))));
             Console.WriteLine($"{model}: fastav serve {string.Join(' ', serve)} on {server.Target} (pid {server.Pid})");
         }
     }
@@ -90,6 +90,10 @@ finally
 
     if (Directory.Exists(media)) Directory.Delete(media, recursive: true);
 }
+
+// A window prefilled is this many seconds of one stream's media (fastav.json window_seconds; 1 when unset).
+static double WindowSeconds(string modelFolder) =>
+    System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(modelFolder, "fastav.json")))?["window_seconds"]?.GetValue<double>() ?? 1.0;
 
 static void Run(string file, string[] arguments)
 {
