@@ -104,7 +104,7 @@ static double? Ratio(int a, int b) => b == 0 ? null : Math.Round((double)a / b, 
 
 static Process StartServer(string root, int port, bool batched)
 {
-    var server = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(root, "src", "FastAV.Live.Server", "bin", "Release", "net10.0", "fastav.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--LiveAnalytics:MaxConcurrentStreams", "512", "--Inference:BatchStreams", batched ? "true" : "false"])
+    var server = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(root, "src", "FastAV.Live.Server", "bin", "Release", "net10.0", "fastav.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--Server:HttpUrls=", "--LiveAnalytics:MaxConcurrentStreams", "512", "--Inference:BatchStreams", batched ? "true" : "false"])
     {
         RedirectStandardOutput = true,
         RedirectStandardError = true,

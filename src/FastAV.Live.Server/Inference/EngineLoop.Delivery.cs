@@ -22,6 +22,7 @@ public sealed partial class EngineLoop
 
             var cache = _engine.Stream(streamId).Cache;
             stream.CountPrefill(cache.TotalBytes, TokenCount(cache));
+            ObservePrefill(stream, windowIndex, result, cache);
             stream.WindowFlops += result.Flops.Flops;
             stream.WindowFlopsUnpruned += result.Flops.BaselineFlops;
         }
@@ -65,6 +66,7 @@ public sealed partial class EngineLoop
             answer.Standing = true;
             answer.Span = new Contract.MediaSpan { StartPtsUs = SpanStart(stream), EndPtsUs = window?.EndPtsUs ?? stream.LastPrefilledEndUs };
             answer.LatencyUs = window is null ? 0 : Microseconds(window.ReadyTimestamp, now);
+            ObserveAnswer(stream, answer, standing.Question.Text, default, window?.ReadyTimestamp ?? 0);
             stream.Sink.StandingAnswer(answer);
             return;
         }
@@ -74,6 +76,7 @@ public sealed partial class EngineLoop
         answer.Span = new Contract.MediaSpan { StartPtsUs = question.SpanStartUs, EndPtsUs = question.SpanEndUs };
         answer.LatencyUs = Microseconds(question.ReceivedTimestamp, now);
         answer.FirstTokenLatencyUs = Microseconds(question.ReceivedTimestamp, question.FirstTokenTimestamp == 0 ? now : question.FirstTokenTimestamp);
+        ObserveAnswer(stream, answer, question.Text, question.Trace, question.ReceivedTimestamp);
         question.Sink.Completed(answer);
     }
 
@@ -156,6 +159,7 @@ public sealed partial class EngineLoop
             var tokens = _engine.TokensSoFar(question.EngineId);
             if (tokens is null || tokens.Count <= question.TokensReported) continue;
             if (question.FirstTokenTimestamp == 0) question.FirstTokenTimestamp = _time.GetTimestamp();
+            ObserveTokens(question, tokens.Count - question.TokensReported);
             question.TokensReported = tokens.Count;
             question.Sink.Progress(Decode(tokens, trim: false), tokens.Count);
         }
