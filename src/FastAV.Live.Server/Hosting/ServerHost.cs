@@ -46,6 +46,7 @@ public static class ServerHost
 
         var app = builder.Build();
         app.Services.ValidateLiveAnalyticsOptions();
+        _ = app.Services.GetRequiredService<LiveTelemetry>(); // its instruments exist (at 0) before the first scrape
         var live = app.Services.GetRequiredService<IOptions<LiveAnalyticsOptions>>().Value;
         Fail(grpcOptions.Validate(Math.Max(live.MaxVideoPayloadBytes, live.MaxAudioPayloadBytes)));
 

@@ -22,11 +22,6 @@ public sealed class LiveMetrics
     // A Stream call lasts as long as its camera: up to hours.
     private static readonly double[] CallBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60, 300, 900, 3600];
 
-    private readonly UpDownCounter<long> _streamsActive;
-    private readonly Counter<long> _streamsOpened;
-    private readonly Counter<long> _streamsClosed;
-    private readonly Counter<long> _windowsPrefilled;
-    private readonly Counter<long> _windowsDropped;
     private readonly Counter<long> _warnings;
     private readonly Histogram<double> _answerLatency;
     private readonly Histogram<double> _firstToken;
@@ -34,6 +29,10 @@ public sealed class LiveMetrics
     private readonly Histogram<double> _engineStep;
     private readonly Histogram<double> _callDuration;
     private readonly PruningRatios _ratios = new();
+    private long _streamsOpened;
+    private long _streamsClosed;
+    private long _windowsPrefilled;
+    private long _windowsDropped;
     private long _running;
     private long _waiting;
 
@@ -42,11 +41,13 @@ public sealed class LiveMetrics
         ArgumentNullException.ThrowIfNull(meters);
         ArgumentNullException.ThrowIfNull(board);
         var meter = meters.Create(MeterName);
-        _streamsActive = meter.CreateUpDownCounter<long>("fastav.streams.active", "{stream}", "Open Stream calls.");
-        _streamsOpened = meter.CreateCounter<long>("fastav.streams.opened", "{stream}", "Stream calls opened (StreamOpen accepted).");
-        _streamsClosed = meter.CreateCounter<long>("fastav.streams.closed", "{stream}", "Stream calls closed.");
-        _windowsPrefilled = meter.CreateCounter<long>("fastav.windows.prefilled", "{window}", "Windows prefilled into KV caches.");
-        _windowsDropped = meter.CreateCounter<long>("fastav.windows.dropped", "{window}", "Windows dropped because a stream fell behind.");
+        // Totals kept here and observed at each scrape: a fresh server shows them at 0 (the SDK exports a plain counter
+        // only from its first non-zero measurement).
+        meter.CreateObservableUpDownCounter("fastav.streams.active", () => Interlocked.Read(ref _streamsOpened) - Interlocked.Read(ref _streamsClosed), "{stream}", "Open Stream calls.");
+        meter.CreateObservableCounter("fastav.streams.opened", () => Interlocked.Read(ref _streamsOpened), "{stream}", "Stream calls opened (StreamOpen accepted).");
+        meter.CreateObservableCounter("fastav.streams.closed", () => Interlocked.Read(ref _streamsClosed), "{stream}", "Stream calls closed.");
+        meter.CreateObservableCounter("fastav.windows.prefilled", () => Interlocked.Read(ref _windowsPrefilled), "{window}", "Windows prefilled into KV caches.");
+        meter.CreateObservableCounter("fastav.windows.dropped", () => Interlocked.Read(ref _windowsDropped), "{window}", "Windows dropped because a stream fell behind.");
         meter.CreateObservableCounter("fastav.frames.decoded", () => board.Totals().VideoAccepted, "{frame}", "Video frames accepted and passed to the decoder.");
         meter.CreateObservableCounter("fastav.frames.rejected", () => board.Totals().VideoRejected, "{frame}", "Video frames rejected (counted and warned about).");
         meter.CreateObservableCounter("fastav.audio_chunks.decoded", () => board.Totals().AudioAccepted, "{chunk}", "Audio chunks accepted and passed to the decoder.");
@@ -63,14 +64,6 @@ public sealed class LiveMetrics
         _interToken = Histogram(meter, "fastav.inter_token_latency", "Between an ad-hoc answer's tokens.", TokenBuckets);
         _engineStep = Histogram(meter, "fastav.engine.step.duration", "One engine step that did work.", StepBuckets);
         _callDuration = Histogram(meter, "rpc.server.call.duration", "gRPC server call duration.", CallBuckets);
-
-        // Counters are exported from their first measurement: a zero now, so a fresh server already shows them (histograms
-        // and the labelled counters appear with their first event).
-        _streamsActive.Add(0);
-        _streamsOpened.Add(0);
-        _streamsClosed.Add(0);
-        _windowsPrefilled.Add(0);
-        _windowsDropped.Add(0);
     }
 
     /// <summary>The label value of a pruning policy: "fastav" for PRUNING_POLICY_FASTAV.</summary>
@@ -79,25 +72,17 @@ public sealed class LiveMetrics
     /// <summary>The label value of a warning code: "FRAMES_DROPPED" for WARNING_CODE_FRAMES_DROPPED.</summary>
     public static string WarningLabel(WarningCode code) => EnumLabel("WarningCode", (int)code, "WARNING_CODE_");
 
-    public void StreamOpened()
-    {
-        _streamsOpened.Add(1);
-        _streamsActive.Add(1);
-    }
+    public void StreamOpened() => Interlocked.Increment(ref _streamsOpened);
 
-    public void StreamClosed()
-    {
-        _streamsClosed.Add(1);
-        _streamsActive.Add(-1);
-    }
+    public void StreamClosed() => Interlocked.Increment(ref _streamsClosed);
 
     public void WindowPrefilled(string policy, double tokensKept, double tokensIn, double flops, double flopsUnpruned)
     {
-        _windowsPrefilled.Add(1);
+        Interlocked.Increment(ref _windowsPrefilled);
         _ratios.Add(policy, tokensKept, tokensIn, flops, flopsUnpruned);
     }
 
-    public void WindowsDropped(long count) => _windowsDropped.Add(count);
+    public void WindowsDropped(long count) => Interlocked.Add(ref _windowsDropped, count);
 
     public void WarningSent(WarningCode code) => _warnings.Add(1, new KeyValuePair<string, object?>("code", WarningLabel(code)));
 
