@@ -25,7 +25,6 @@ public static class DashboardEndpoints
     {
         var group = endpoints.MapGroup("/dashboard");
         group.MapGet("", () => File("index.html"));
-        group.MapGet("/", () => Results.Redirect("/dashboard"));
         group.MapGet("/static/{name}", (string name) => File(name));
         group.MapGet("/api/state", (DashboardSnapshot snapshot) => Results.Text(snapshot.Json(), "application/json"));
         group.MapGet("/api/events", (DashboardSnapshot snapshot, IOptions<DashboardOptions> options, ServerDrain drain, TimeProvider time, HttpContext context) =>
