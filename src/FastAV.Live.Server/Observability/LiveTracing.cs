@@ -14,6 +14,16 @@ public static class LiveTracing
 
     public static ActivitySource Source { get; } = new(SourceName);
 
+    /// <summary>Names a request span that the call interceptor marked as gRPC after its method, "service/method" (OpenTelemetry's RPC span name).</summary>
+    public static void NameRpcSpan(Activity activity)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        if (activity.GetTagItem("rpc.service") is string service && activity.GetTagItem("rpc.method") is string method)
+        {
+            activity.DisplayName = service + "/" + method;
+        }
+    }
+
     public static void Window(ActivityContext parent, DateTimeOffset start, DateTimeOffset end, string streamId, long windowIndex, long startPtsUs, long endPtsUs, int tokensIn, double tokensKeptRatio, double flopsRatio, long kvBytes)
     {
         if (!Source.HasListeners())

@@ -70,7 +70,12 @@ public static class ObservabilityRegistration
             otel.WithTracing(t => t
                 .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(tracing.SampleRatio)))
                 .AddSource(LiveTracing.SourceName)
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => !HttpSidePort.IsSidePort(context))
+                .AddAspNetCoreInstrumentation(o =>
+                {
+                    o.Filter = context => !HttpSidePort.IsSidePort(context);
+                    // The instrumentation names a request span "POST /route" when it ends; a gRPC call is named "service/method".
+                    o.EnrichWithHttpResponse = (activity, _) => LiveTracing.NameRpcSpan(activity);
+                })
                 .AddOtlpExporter(o =>
                 {
                     o.Protocol = tracing.Protocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;

@@ -71,7 +71,8 @@ internal static class TestCamera
         GrpcChannel channel, StreamOpen open, int windows, TimeSpan pace = default, Func<int, IEnumerable<StreamRequest>>? between = null, Func<Task>? whileOpen = null)
     {
         using var call = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(new CallOptions(deadline: DateTime.UtcNow.AddMinutes(2)));
-        var reading = ReadAllAsync(call.ResponseStream);
+        var accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reading = ReadAllAsync(call.ResponseStream, accepted);
         await call.RequestStream.WriteAsync(new StreamRequest { Open = open });
         for (var w = 0; w < windows; w++)
         {
@@ -80,16 +81,32 @@ internal static class TestCamera
             if (pace > TimeSpan.Zero) await Task.Delay(pace);
         }
 
-        if (whileOpen is not null) await whileOpen();
+        if (whileOpen is not null)
+        {
+            await accepted.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the stream is registered: other calls can find it
+            await whileOpen();
+        }
         await call.RequestStream.CompleteAsync();
         var responses = await reading;
         return (responses, call.GetStatus());
     }
 
-    private static async Task<List<StreamResponse>> ReadAllAsync(IAsyncStreamReader<StreamResponse> stream)
+    private static async Task<List<StreamResponse>> ReadAllAsync(IAsyncStreamReader<StreamResponse> stream, TaskCompletionSource accepted)
     {
         var all = new List<StreamResponse>();
-        while (await stream.MoveNext(CancellationToken.None)) all.Add(stream.Current);
+        try
+        {
+            while (await stream.MoveNext(CancellationToken.None))
+            {
+                all.Add(stream.Current);
+                if (stream.Current.KindCase == StreamResponse.KindOneofCase.Accepted) accepted.TrySetResult();
+            }
+        }
+        finally
+        {
+            accepted.TrySetResult();
+        }
+
         return all;
     }
 }

@@ -8,7 +8,8 @@ namespace FastAV.Live.Server.Hosting.Interceptors;
 /// <summary>
 /// Outermost interceptor: times every call into rpc.server.call.duration (by rpc.method and rpc.grpc.status_code,
 /// whatever the outcome — drain refusals and unimplemented paths included) and turns ASP.NET Core's request span, when
-/// tracing records it, into an RPC span: named "service/method", with OpenTelemetry's rpc.* attributes and status.
+/// tracing records it, into an RPC span: OpenTelemetry's rpc.* attributes and status (its name "service/method" is set when
+/// the span ends, <see cref="LiveTracing.NameRpcSpan"/>).
 /// </summary>
 internal sealed class CallTelemetryInterceptor(LiveMetrics metrics, TimeProvider time) : Interceptor
 {
@@ -44,7 +45,6 @@ internal sealed class CallTelemetryInterceptor(LiveMetrics metrics, TimeProvider
         if (span is not null)
         {
             var slash = method.IndexOf('/', StringComparison.Ordinal);
-            span.DisplayName = method;
             span.SetTag("rpc.system", "grpc");
             span.SetTag("rpc.service", slash > 0 ? method[..slash] : method);
             span.SetTag("rpc.method", slash > 0 ? method[(slash + 1)..] : method);
