@@ -110,7 +110,9 @@ internal sealed class FastavProcess : IDisposable
         if (at >= 0)
         {
             // Kestrel announces the gRPC listener first, then the HTTP side port.
-            var uri = new Uri(line[(at + Listening.Length)..].Trim());
+            // A plain line ends with the address; a JSON one (Logging:Format json) continues after a quote.
+            var rest = line[(at + Listening.Length)..];
+            var uri = new Uri(rest[..(rest.IndexOf('"', StringComparison.Ordinal) is var q and >= 0 ? q : rest.Length)].Trim());
             if (!_address.TrySetResult(uri))
             {
                 _httpAddress.TrySetResult(uri);
