@@ -55,6 +55,11 @@ public sealed class ServerOptions
             throw new InvalidOperationException($"Server:HttpUrls '{secure.OriginalString}' must be an http:// address: the side port is plaintext HTTP/1.1 (TLS is for gRPC, Server:Urls).");
         }
 
+        if (ParseHttpUrls().FirstOrDefault(h => h.Port != 0 && urls.Any(u => u.Port == h.Port && (u.Host == h.Host || u.Host == "0.0.0.0" || h.Host == "0.0.0.0"))) is { } clash)
+        {
+            throw new InvalidOperationException($"Server:HttpUrls '{clash.OriginalString}' uses the port of a Server:Urls address: the side port needs a port of its own.");
+        }
+
         if (DrainDelay < TimeSpan.Zero || ShutdownTimeout < TimeSpan.Zero || CloseDelay < TimeSpan.Zero)
         {
             throw new InvalidOperationException("Server:DrainDelay, Server:ShutdownTimeout and Server:CloseDelay must not be negative.");

@@ -144,6 +144,7 @@ public sealed class HttpSidePortTests
     [Theory]
     [InlineData("--Server:HttpUrls", "https://127.0.0.1:0", "Server:HttpUrls 'https://127.0.0.1:0' must be an http:// address")]
     [InlineData("--Server:HttpUrls", "metrics-port", "Server:HttpUrls address 'metrics-port' is not an http:// or https:// URL with a port")]
+    [InlineData("--Server:HttpUrls", "http://127.0.0.1:50077", "Server:HttpUrls 'http://127.0.0.1:50077' uses the port of a Server:Urls address")]
     [InlineData("--Logging:Format", "xml", "Logging:Format 'xml' must be simple or json")]
     [InlineData("--OpenTelemetry:Endpoint", "collector:4317", "OpenTelemetry:Endpoint 'collector:4317' must be an http:// or https:// URL")]
     [InlineData("--OpenTelemetry:Protocol", "thrift", "OpenTelemetry:Protocol 'thrift' must be grpc or http/protobuf")]
@@ -152,7 +153,7 @@ public sealed class HttpSidePortTests
     [InlineData("--Dashboard:AnswersPerStream", "0", "Dashboard:AnswersPerStream (0) must be between 1 and 1000")]
     public void Bad_settings_stop_start_up_naming_the_setting(string key, string value, string message)
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Inference:Model", "none", key, value]));
+        var ex = Assert.Throws<InvalidOperationException>(() => ServerHost.Build(["--urls", "http://127.0.0.1:50077", "--Inference:Model", "none", key, value]));
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
     }
 
