@@ -40,13 +40,16 @@ public sealed class LiveServer : IAsyncDisposable
     /// Ingest only (no model) unless <paramref name="inference"/> names one: most tests are about the protocol.
     /// <paramref name="settings"/> are more command-line settings ("--Http2:KeepAlivePingDelay", "00:00:01").
     /// </summary>
-    public static async Task<LiveServer> StartAsync(Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, params string[] settings)
+    /// <param name="logging">Log providers to add (none by default).</param>
+    public static async Task<LiveServer> StartAsync(
+        Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, Action<ILoggingBuilder>? logging = null, params string[] settings)
     {
         var app = ServerHost.Build(
             ["--urls", "http://127.0.0.1:0", "--Server:HttpUrls", "http://127.0.0.1:0", .. settings],
             builder =>
             {
                 builder.Logging.ClearProviders();
+                logging?.Invoke(builder.Logging);
                 if (configure is not null)
                 {
                     builder.Services.Configure(configure);

@@ -22,6 +22,7 @@ public sealed class StreamCounters
     private long _requests;
     private long _decodeErrors;
     private long _answersDropped;
+    private long _discontinuities;
     private long _lastVideoPtsUs = -1;
     private long _lastAudioPtsUs = -1;
     private long _firstPtsUs = -1;
@@ -49,6 +50,9 @@ public sealed class StreamCounters
     public long DecodeErrors => Interlocked.Read(ref _decodeErrors);
 
     public long AnswersDropped => Interlocked.Read(ref _answersDropped);
+
+    /// <summary>pts discontinuities (clock jumps and resets) over both tracks.</summary>
+    public long PtsDiscontinuities => Interlocked.Read(ref _discontinuities);
 
     public long LastVideoPtsUs => Interlocked.Read(ref _lastVideoPtsUs);
 
@@ -113,6 +117,8 @@ public sealed class StreamCounters
     public void AddDecodeError() => Interlocked.Increment(ref _decodeErrors);
 
     public void AddDroppedAnswer() => Interlocked.Increment(ref _answersDropped);
+
+    public void AddDiscontinuity() => Interlocked.Increment(ref _discontinuities);
 
     /// <summary>Rejections for one reason.</summary>
     public long Rejections(WarningCode code) => (int)code < _rejections.Length ? Interlocked.Read(ref _rejections[(int)code]) : 0;

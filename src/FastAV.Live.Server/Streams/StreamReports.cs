@@ -29,6 +29,7 @@ public static class StreamReports
             Final = final,
             DecodeErrors = (ulong)counters.DecodeErrors,
             AnswersDropped = (ulong)counters.AnswersDropped,
+            PtsDiscontinuities = (ulong)counters.PtsDiscontinuities,
         };
         if (stream.Engine is { } engine)
         {
@@ -63,6 +64,7 @@ public static class StreamReports
             OpenedAtUnixMs = stream.OpenedAt.ToUnixTimeMilliseconds(),
             Peer = stream.Peer,
             Stats = Stats(stream, uptimeMs, final: false),
+            ModelDomain = stream.ModelDomain?.Clone(),
         };
         info.StandingQuestions.AddRange(stream.StandingQuestions());
         info.Labels.Add(stream.Open.Labels);

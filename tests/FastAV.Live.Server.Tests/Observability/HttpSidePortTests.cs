@@ -54,7 +54,7 @@ public sealed class HttpSidePortTests
     [Fact]
     public async Task Readiness_fails_from_the_first_moment_of_draining_while_calls_are_still_served()
     {
-        await using var server = await LiveServer.StartAsync(null, null, "--Server:DrainDelay", "00:00:03");
+        await using var server = await LiveServer.StartAsync(null, null, null, "--Server:DrainDelay", "00:00:03");
         using var http = new HttpClient { BaseAddress = server.HttpAddress };
         using var channel = server.CreateChannel();
         var client = new LiveAnalytics.LiveAnalyticsClient(channel);

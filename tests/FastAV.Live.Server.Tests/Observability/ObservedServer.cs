@@ -15,6 +15,7 @@ internal static class ObservedServer
                 o.MaxBacklogSeconds = 60;
                 o.MaxQueuedWindows = 64;
             },
+            null,
             settings);
 
     public static HttpClient Http(LiveServer server) => new() { BaseAddress = server.HttpAddress, Timeout = EndToEndServer.Patience };
