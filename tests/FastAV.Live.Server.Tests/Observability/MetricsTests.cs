@@ -35,6 +35,7 @@ public sealed class MetricsTests
             },
             whileOpen: async () =>
             {
+                await TestCamera.WaitForPrefilledAsync(channel, "metrics-cam", 1);
                 using var ask = client.Ask(new AskRequest { StreamId = "metrics-cam", Question = new Question { QuestionId = "q-ask", Text = "what appeared in the last three seconds?", MaxTokens = 8 } });
                 await foreach (var chunk in ask.ResponseStream.ReadAllAsync()) asked.Add(chunk);
                 // Every window but the last is complete while the client still sends (the last closes when it finishes).

@@ -91,6 +91,18 @@ internal static class TestCamera
         return (responses, call.GetStatus());
     }
 
+    /// <summary>Waits until <paramref name="windows"/> of the stream's windows are in its cache (an Ask before any is FAILED_PRECONDITION "no media yet").</summary>
+    public static async Task WaitForPrefilledAsync(GrpcChannel channel, string streamId, int windows)
+    {
+        var client = new LiveAnalytics.LiveAnalyticsClient(channel);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await client.GetStreamAsync(new GetStreamRequest { StreamId = streamId })).Stream.Stats.WindowsPrefilled < (ulong)windows)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{streamId}: fewer than {windows} windows prefilled after 60 s");
+            await Task.Delay(50);
+        }
+    }
+
     private static async Task<List<StreamResponse>> ReadAllAsync(IAsyncStreamReader<StreamResponse> stream, TaskCompletionSource accepted)
     {
         var all = new List<StreamResponse>();

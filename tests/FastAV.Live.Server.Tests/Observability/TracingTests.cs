@@ -40,6 +40,7 @@ public sealed class TracingTests
             between: w => w == 1 ? [new StreamRequest { Question = new Question { QuestionId = "q-call", Text = Question, MaxTokens = 8 } }] : [],
             whileOpen: async () =>
             {
+                await TestCamera.WaitForPrefilledAsync(channel, streamId, 1);
                 var headers = new Metadata { { "traceparent", $"00-{callerTrace.ToHexString()}-{callerSpan.ToHexString()}-01" } };
                 using var ask = client.Ask(new AskRequest { StreamId = streamId, Question = new Question { QuestionId = "q-ask", Text = Question, MaxTokens = 8 } }, headers);
                 await foreach (var _ in ask.ResponseStream.ReadAllAsync()) { }
