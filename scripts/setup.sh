@@ -17,6 +17,8 @@ APT_PACKAGES=(
   ffmpeg libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   # gRPC: official protos (health, reflection, interop testing) and the reference implementations
   grpc-proto python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc nghttp2-client
+  # observability tests: a real Prometheus scrapes /metrics; Playwright drives this chromium against /dashboard
+  prometheus chromium
 )
 
 missing=()

@@ -70,7 +70,7 @@ public sealed class LoopbackServer : IAsyncDisposable
         var authorizations = new List<string>();
         var streamIds = new List<string>();
         var app = ServerHost.Build(
-            ["--urls", "http://127.0.0.1:0", .. settings],
+            ["--urls", "http://127.0.0.1:0", "--Server:HttpUrls=", .. settings],
             builder =>
             {
                 builder.Logging.ClearProviders();

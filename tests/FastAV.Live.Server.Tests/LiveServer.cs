@@ -15,13 +15,17 @@ public sealed class LiveServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private LiveServer(WebApplication app, Uri address)
+    private LiveServer(WebApplication app, Uri address, Uri httpAddress)
     {
         _app = app;
         Address = address;
+        HttpAddress = httpAddress;
     }
 
     public Uri Address { get; }
+
+    /// <summary>The HTTP side port: /metrics, /healthz, /readyz, /dashboard.</summary>
+    public Uri HttpAddress { get; }
 
     /// <summary>"127.0.0.1:port", as grpcio wants it.</summary>
     public string Target => $"{Address.Host}:{Address.Port}";
@@ -41,7 +45,7 @@ public sealed class LiveServer : IAsyncDisposable
         Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, Action<ILoggingBuilder>? logging = null, params string[] settings)
     {
         var app = ServerHost.Build(
-            ["--urls", "http://127.0.0.1:0", .. settings],
+            ["--urls", "http://127.0.0.1:0", "--Server:HttpUrls", "http://127.0.0.1:0", .. settings],
             builder =>
             {
                 builder.Logging.ClearProviders();
@@ -63,8 +67,9 @@ public sealed class LiveServer : IAsyncDisposable
             throw;
         }
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).First();
-        return new LiveServer(app, address);
+        // Listeners in the order ServerHost configures them: gRPC, then the HTTP side port.
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToArray();
+        return new LiveServer(app, addresses[0], addresses[^1]);
     }
 
     public GrpcChannel CreateChannel() => GrpcChannel.ForAddress(Address);

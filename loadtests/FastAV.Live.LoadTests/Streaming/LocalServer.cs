@@ -53,6 +53,7 @@ public sealed class LocalServer : IAsyncDisposable
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.ArgumentList.Add("--Server:HttpUrls="); // no HTTP side port: several local servers may run at once
         foreach (var a in serveArguments) start.ArgumentList.Add(a);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;

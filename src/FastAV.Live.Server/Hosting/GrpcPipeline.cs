@@ -1,5 +1,6 @@
 using FastAV.Live.Server.Hosting.Compression;
 using FastAV.Live.Server.Hosting.Interceptors;
+using FastAV.Live.Server.Observability;
 using Grpc.HealthCheck;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -29,8 +30,9 @@ public static class GrpcPipeline
             o.ResponseCompressionAlgorithm = options.ResponseCompression == "identity" ? null : options.ResponseCompression;
             o.ResponseCompressionLevel = options.ResponseCompressionLevel;
 
-            // Every call passes these in order. Authentication and metrics belong here too: auth after logging (so a
-            // refused call is logged with its peer), metrics outermost (so they time and count every outcome).
+            // Every call passes these in order. Authentication belongs here too, after logging (so a refused call is
+            // logged with its peer); metrics are outermost, so they time and count every outcome.
+            o.Interceptors.Add<CallTelemetryInterceptor>();
             o.Interceptors.Add<CallLoggingInterceptor>();
             o.Interceptors.Add<MethodPathInterceptor>();
             o.Interceptors.Add<DrainInterceptor>();
@@ -40,6 +42,9 @@ public static class GrpcPipeline
         services.TryAddSingleton<ServerDrain>();
         services.TryAddSingleton<HealthServiceImpl>();
         services.TryAddSingleton<ServerHealth>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StreamBoard>();
+        services.TryAddSingleton<LiveMetrics>();
         services.AddHostedService<DrainService>();
         return services;
     }

@@ -19,7 +19,7 @@ public static class KestrelEndpoints
                 certificate ??= LoadCertificate(options);
             }
 
-            void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen)
+            void Listen(ListenOptions listen)
             {
                 // Kestrel speaks HTTP/2 without TLS only with prior knowledge, on an HTTP/2-only endpoint.
                 listen.Protocols = tls ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http2;
@@ -29,21 +29,36 @@ public static class KestrelEndpoints
                 }
             }
 
-            if (url.Host is "localhost")
+            Bind(kestrel, url, Listen);
+        }
+
+        // The HTTP side port: HTTP/1.1 only, plaintext, its connections tagged so only its endpoints answer there.
+        foreach (var url in options.ParseHttpUrls())
+        {
+            Bind(kestrel, url, listen =>
             {
-                kestrel.ListenLocalhost(url.Port, Listen);
-            }
-            else if (url.Host is "0.0.0.0")
-            {
-                kestrel.ListenAnyIP(url.Port, Listen);
-            }
-            else
-            {
-                kestrel.Listen(IPAddress.Parse(url.Host.Trim('[', ']')), url.Port, Listen);
-            }
+                listen.Protocols = HttpProtocols.Http1;
+                listen.Use(HttpSidePort.TagConnection);
+            });
         }
 
         http2.Apply(kestrel.Limits.Http2);
+    }
+
+    private static void Bind(KestrelServerOptions kestrel, Uri url, Action<ListenOptions> listen)
+    {
+        if (url.Host is "localhost")
+        {
+            kestrel.ListenLocalhost(url.Port, listen);
+        }
+        else if (url.Host is "0.0.0.0")
+        {
+            kestrel.ListenAnyIP(url.Port, listen);
+        }
+        else
+        {
+            kestrel.Listen(IPAddress.Parse(url.Host.Trim('[', ']')), url.Port, listen);
+        }
     }
 
     private static X509Certificate2 LoadCertificate(ServerOptions options)

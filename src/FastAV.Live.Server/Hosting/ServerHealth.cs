@@ -22,6 +22,9 @@ public sealed class ServerHealth
 
     public HealthServiceImpl Service { get; }
 
+    /// <summary>False from the first moment of draining (<see cref="StopServing"/>): /readyz reads it too.</summary>
+    public bool IsServing { get; private set; } = true;
+
     public void Serve(string service)
     {
         lock (_gate)
@@ -39,6 +42,7 @@ public sealed class ServerHealth
     {
         lock (_gate)
         {
+            IsServing = false;
             foreach (var service in _services)
             {
                 Service.SetStatus(service, ServingStatus.NotServing);

@@ -1,4 +1,5 @@
 using FastAV.Live.Contracts.V1;
+using FastAV.Live.Server.Observability;
 using FastAV.Live.Server.Services;
 using FastAV.Live.Server.Streams;
 using Microsoft.Extensions.Options;
@@ -40,15 +41,19 @@ public static class ServerHost
         builder.WebHost.ConfigureKestrel(kestrel => KestrelEndpoints.Configure(kestrel, serverOptions, http2));
         builder.Services.AddGrpcPipeline(grpcOptions);
         builder.Services.AddLiveAnalytics(builder.Configuration);
+        builder.AddObservability();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.Services.ValidateLiveAnalyticsOptions();
+        _ = app.Services.GetRequiredService<LiveTelemetry>(); // its instruments exist (at 0) before the first scrape
         var live = app.Services.GetRequiredService<IOptions<LiveAnalyticsOptions>>().Value;
         Fail(grpcOptions.Validate(Math.Max(live.MaxVideoPayloadBytes, live.MaxAudioPayloadBytes)));
 
+        app.UseHttpSidePort();
         app.MapGrpcPipeline();
         app.MapGrpcService<LiveAnalyticsService>();
+        app.MapHttpSide();
         app.Services.GetRequiredService<ServerHealth>().Serve(LiveAnalytics.Descriptor.FullName);
         return app;
     }

@@ -8,6 +8,12 @@ public sealed class ServerOptions
     /// <summary>Listen addresses, ';'-separated. http:// is HTTP/2 cleartext (h2c, prior knowledge); https:// is TLS with HTTP/2 and HTTP/1.1 by ALPN.</summary>
     public string Urls { get; set; } = "http://127.0.0.1:50051";
 
+    /// <summary>
+    /// Plain HTTP/1.1 listen addresses, ';'-separated, for /metrics, /healthz, /readyz and /dashboard: always plaintext, so
+    /// Kubernetes probes and Prometheus reach it whether gRPC uses TLS or not. Empty: no HTTP side port.
+    /// </summary>
+    public string HttpUrls { get; set; } = "http://127.0.0.1:8080";
+
     /// <summary>PFX (PKCS#12) or PEM certificate for https:// addresses.</summary>
     public string? CertificatePath { get; set; }
 
@@ -44,6 +50,16 @@ public sealed class ServerOptions
             throw new InvalidOperationException($"Server:CertificatePath '{CertificatePath}' does not exist.");
         }
 
+        if (ParseHttpUrls().FirstOrDefault(u => u.Scheme != "http") is { } secure)
+        {
+            throw new InvalidOperationException($"Server:HttpUrls '{secure.OriginalString}' must be an http:// address: the side port is plaintext HTTP/1.1 (TLS is for gRPC, Server:Urls).");
+        }
+
+        if (ParseHttpUrls().FirstOrDefault(h => h.Port != 0 && urls.Any(u => u.Port == h.Port && (u.Host == h.Host || u.Host == "0.0.0.0" || h.Host == "0.0.0.0"))) is { } clash)
+        {
+            throw new InvalidOperationException($"Server:HttpUrls '{clash.OriginalString}' uses the port of a Server:Urls address: the side port needs a port of its own.");
+        }
+
         if (DrainDelay < TimeSpan.Zero || ShutdownTimeout < TimeSpan.Zero || CloseDelay < TimeSpan.Zero)
         {
             throw new InvalidOperationException("Server:DrainDelay, Server:ShutdownTimeout and Server:CloseDelay must not be negative.");
@@ -55,16 +71,21 @@ public sealed class ServerOptions
         }
     }
 
-    public IReadOnlyList<Uri> ParseUrls()
+    public IReadOnlyList<Uri> ParseUrls() => Parse(Urls, "Listen address");
+
+    /// <summary>The HTTP side port's addresses; none when <see cref="HttpUrls"/> is empty.</summary>
+    public IReadOnlyList<Uri> ParseHttpUrls() => Parse(HttpUrls, "Server:HttpUrls address");
+
+    private static List<Uri> Parse(string urls, string what)
     {
         var result = new List<Uri>();
-        foreach (var part in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var part in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             // "*" and "+" mean any address, as in ASP.NET Core.
             var normalized = part.Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal);
             if (!Uri.TryCreate(normalized, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.IsDefaultPort && !part.Contains(':', StringComparison.Ordinal))
             {
-                throw new InvalidOperationException($"Listen address '{part}' is not an http:// or https:// URL with a port.");
+                throw new InvalidOperationException($"{what} '{part}' is not an http:// or https:// URL with a port.");
             }
 
             result.Add(uri);

@@ -22,6 +22,7 @@ public sealed partial class EngineLoop
 
             var cache = _engine.Stream(streamId).Cache;
             stream.CountPrefill(cache.TotalBytes, TokenCount(cache));
+            ObservePrefill(stream, windowIndex, result, cache);
             stream.WindowFlops += result.Flops.Flops;
             stream.WindowFlopsUnpruned += result.Flops.BaselineFlops;
         }
@@ -71,6 +72,7 @@ public sealed partial class EngineLoop
             answer.StreamSpan = new Contract.MediaSpan { StartPtsUs = stream.FirstPtsUs, EndPtsUs = end };
             answer.LatencyUs = window is null ? 0 : Microseconds(window.ReadyTimestamp, now);
             answer.Uncertain = standing.Question.MinConfidence > 0 && confidence < standing.Question.MinConfidence;
+            ObserveAnswer(stream, answer, standing.Question.Text, default, window?.ReadyTimestamp ?? 0);
             stream.Sink.StandingAnswer(answer);
             return;
         }
@@ -81,6 +83,7 @@ public sealed partial class EngineLoop
         answer.StreamSpan = new Contract.MediaSpan { StartPtsUs = stream.FirstPtsUs, EndPtsUs = question.SpanEndUs };
         answer.LatencyUs = Microseconds(question.ReceivedTimestamp, now);
         answer.FirstTokenLatencyUs = Microseconds(question.ReceivedTimestamp, question.FirstTokenTimestamp == 0 ? now : question.FirstTokenTimestamp);
+        ObserveAnswer(stream, answer, question.Text, question.Trace, question.ReceivedTimestamp);
         question.Sink.Completed(answer);
     }
 
@@ -163,6 +166,7 @@ public sealed partial class EngineLoop
             var tokens = _engine.TokensSoFar(question.EngineId);
             if (tokens is null || tokens.Count <= question.TokensReported) continue;
             if (question.FirstTokenTimestamp == 0) question.FirstTokenTimestamp = _time.GetTimestamp();
+            ObserveTokens(question, tokens.Count - question.TokensReported);
             question.TokensReported = tokens.Count;
             question.Sink.Progress(Decode(tokens, trim: false), tokens.Count, Confidence(_engine.ProbabilitiesSoFar(question.EngineId) ?? []).Mean);
         }

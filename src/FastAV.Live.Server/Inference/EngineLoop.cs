@@ -31,7 +31,7 @@ public sealed partial class EngineLoop : IDisposable
     private long _questionCounter;
     private int _disposed;
 
-    public EngineLoop(AvModel model, InferenceOptions options, TimeProvider time, ILogger logger)
+    public EngineLoop(AvModel model, InferenceOptions options, TimeProvider time, ILogger logger, Observability.LiveTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
@@ -39,6 +39,7 @@ public sealed partial class EngineLoop : IDisposable
         _options = options;
         _time = time;
         _logger = logger;
+        Telemetry = telemetry;
         var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = options.MaxBatchTokens, MaxBacklogSeconds = options.MaxBacklogSeconds });
         _endOfSequence = model.Prompt.Stop.Length > 0 ? model.Prompt.Stop[0] : null;
         _engine = new LiveEngine(new ModelRunner(model.Decoder), scheduler, Embed, new LiveEngineOptions
@@ -70,7 +71,7 @@ public sealed partial class EngineLoop : IDisposable
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sink);
         var id = $"q/{Interlocked.Increment(ref _questionCounter)}/{questionId}";
-        stream.PostQuestion(new PendingQuestion(id, questionId, text, maxTokens, sink, _time.GetTimestamp()));
+        stream.PostQuestion(new PendingQuestion(id, questionId, text, maxTokens, sink, _time.GetTimestamp()) { Trace = System.Diagnostics.Activity.Current?.Context ?? default });
         return id;
     }
 
@@ -130,8 +131,9 @@ public sealed partial class EngineLoop : IDisposable
                 {
                     while (_commands.TryDequeue(out var command)) Guard("command", command);
                     foreach (var stream in _streams.Values) Feed(stream);
-                    var step = _engine.Step();
+                    var step = TimedStep();
                     Deliver(step);
+                    ObserveStep(step);
                     idle = step.Batch.IsEmpty && _commands.IsEmpty && !_streams.Values.Any(HasReadyInput);
                 }
 #pragma warning disable CA1031 // the engine thread serves every stream: one unexpected failure is logged, never fatal to the others

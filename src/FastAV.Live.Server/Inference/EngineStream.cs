@@ -96,6 +96,7 @@ public sealed class EngineStream
         }
 
         if (dropped > 0) Interlocked.Add(ref _windowsDropped, dropped);
+        _loop.Telemetry?.WindowsDropped(dropped);
         _loop.Wake();
         return dropped;
     }
@@ -220,7 +221,23 @@ public sealed class EngineStream
         Interlocked.Exchange(ref _kvTokens, kvTokens);
     }
 
-    internal void CountDropped(long windows) => Interlocked.Add(ref _windowsDropped, windows);
+    internal void CountDropped(long windows)
+    {
+        Interlocked.Add(ref _windowsDropped, windows);
+        _loop.Telemetry?.WindowsDropped(windows);
+    }
+
+    /// <summary>Windows and questions in the inbox, not yet in the engine.</summary>
+    internal int InboxCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inbox.Count;
+            }
+        }
+    }
 
     private bool DropOldestQueuedWindow()
     {

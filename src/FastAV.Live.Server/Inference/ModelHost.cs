@@ -13,7 +13,7 @@ public sealed partial class ModelHost : IDisposable
 {
     public const string None = "none";
 
-    public ModelHost(IOptions<InferenceOptions> options, TimeProvider time, ILogger<ModelHost> logger)
+    public ModelHost(IOptions<InferenceOptions> options, TimeProvider time, ILogger<ModelHost> logger, Observability.LiveTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
@@ -30,7 +30,7 @@ public sealed partial class ModelHost : IDisposable
         try
         {
             Featurizer = new WindowFeaturizer(model);
-            Loop = new EngineLoop(model, Options, time, logger);
+            Loop = new EngineLoop(model, Options, time, logger, telemetry);
         }
         catch
         {

@@ -21,6 +21,12 @@ internal sealed class PendingQuestion(string engineId, string questionId, string
 
     public int TokensReported { get; set; }
 
+    /// <summary>When the answer's latest tokens were reported (inter-token latency).</summary>
+    public long LastTokenTimestamp { get; set; }
+
+    /// <summary>The asking call's span: the answer's span is its child.</summary>
+    public System.Diagnostics.ActivityContext Trace { get; init; }
+
     /// <summary>Media span the answer covers (set when the question enters the engine).</summary>
     public long SpanStartUs { get; set; }
 

@@ -2,6 +2,7 @@ using FastAV.Live.Contracts.V1;
 using FastAV.Live.Server.Hosting;
 using FastAV.Live.Server.Hosting.Interceptors;
 using FastAV.Live.Server.Inference;
+using FastAV.Live.Server.Observability;
 using FastAV.Live.Server.Streams;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
@@ -23,9 +24,10 @@ public sealed class LiveAnalyticsService : LiveAnalytics.LiveAnalyticsBase
     private readonly StreamQueries _queries;
     private readonly ModelHost _models;
     private readonly ServerDrain _drain;
+    private readonly LiveTelemetry? _telemetry;
     private long _askCounter;
 
-    public LiveAnalyticsService(StreamRegistry registry, IOptions<LiveAnalyticsOptions> options, TimeProvider time, ModelHost models, ServerDrain drain)
+    public LiveAnalyticsService(StreamRegistry registry, IOptions<LiveAnalyticsOptions> options, TimeProvider time, ModelHost models, ServerDrain drain, LiveTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _registry = registry;
@@ -33,6 +35,7 @@ public sealed class LiveAnalyticsService : LiveAnalytics.LiveAnalyticsBase
         _time = time;
         _models = models;
         _drain = drain;
+        _telemetry = telemetry;
         _queries = new StreamQueries(registry, _options);
     }
 
@@ -40,7 +43,7 @@ public sealed class LiveAnalyticsService : LiveAnalytics.LiveAnalyticsBase
     {
         ArgumentNullException.ThrowIfNull(context);
         var protocol = new StreamProtocol(_registry, _options, context.Peer, _models, _time);
-        return new StreamCall(protocol, _options, _time, _drain).RunAsync(requestStream, responseStream, context);
+        return new StreamCall(protocol, _options, _time, _drain, _telemetry).RunAsync(requestStream, responseStream, context);
     }
 
     public override Task Ask(AskRequest request, IServerStreamWriter<AnswerChunk> responseStream, ServerCallContext context)

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using FastAV.Live.Contracts.V1;
 using FastAV.Live.Server.Hosting;
 using FastAV.Live.Server.Hosting.Interceptors;
+using FastAV.Live.Server.Observability;
 using FastAV.Live.Server.Streams;
 using Grpc.Core;
 
@@ -13,7 +14,7 @@ namespace FastAV.Live.Server.Services;
 /// the reader never waits for a slow client and two writes never overlap. When the server drains, the call stops
 /// reading, sends its final StreamStats (the contract promises one) and ends with UNAVAILABLE "retry on another server".
 /// </summary>
-internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions options, TimeProvider time, ServerDrain drain)
+internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions options, TimeProvider time, ServerDrain drain, LiveTelemetry? telemetry = null)
 {
     public async Task RunAsync(IAsyncStreamReader<StreamRequest> requests, IServerStreamWriter<StreamResponse> responses, ServerCallContext context)
     {
@@ -28,7 +29,7 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
         });
         using var writerStop = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
         using var tickerStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var writer = WriteAllAsync(queue.Reader, responses, writerStop.Token);
+        var writer = WriteAllAsync(queue.Reader, responses, telemetry, writerStop.Token);
         protocol.Push = queue.Writer.TryWrite;
         Task? ticker = null;
         var ended = false;
@@ -174,11 +175,15 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
         }
     }
 
-    private static async Task WriteAllAsync(ChannelReader<StreamResponse> queue, IServerStreamWriter<StreamResponse> responses, CancellationToken cancellationToken)
+    private static async Task WriteAllAsync(ChannelReader<StreamResponse> queue, IServerStreamWriter<StreamResponse> responses, LiveTelemetry? telemetry, CancellationToken cancellationToken)
     {
         await foreach (var response in queue.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             await responses.WriteAsync(response, cancellationToken).ConfigureAwait(false);
+            if (response.KindCase == StreamResponse.KindOneofCase.Warning)
+            {
+                telemetry?.WarningSent(response.Warning.Code); // counted once written: warnings sent to the client
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using FastAV.Live.Contracts.V1;
+using FastAV.Live.Server.Observability;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,7 +11,7 @@ namespace FastAV.Live.Server.Streams;
 /// The streams live on this server, by id. Opening checks the concurrency limit and id uniqueness in one
 /// step, so two racing opens of one id give exactly one ALREADY_EXISTS.
 /// </summary>
-public sealed class StreamRegistry(IOptions<LiveAnalyticsOptions> options, TimeProvider time, ILogger<StreamRegistry>? logger = null)
+public sealed class StreamRegistry(IOptions<LiveAnalyticsOptions> options, TimeProvider time, ILogger<StreamRegistry>? logger = null, LiveTelemetry? telemetry = null)
 {
     private readonly LiveAnalyticsOptions _options = options.Value;
 
@@ -49,6 +50,7 @@ public sealed class StreamRegistry(IOptions<LiveAnalyticsOptions> options, TimeP
 
             stream = new LiveStream(open, StreamSettings.Resolve(open, _options), peer, time.GetUtcNow(), time.GetTimestamp());
             _streams.Add(stream.Id, stream);
+            telemetry?.StreamOpened(stream);
             return Status.DefaultSuccess;
         }
     }
@@ -59,7 +61,9 @@ public sealed class StreamRegistry(IOptions<LiveAnalyticsOptions> options, TimeP
         ArgumentNullException.ThrowIfNull(stream);
         lock (_gate)
         {
-            return _streams.TryGetValue(stream.Id, out var registered) && ReferenceEquals(registered, stream) && _streams.Remove(stream.Id);
+            if (!_streams.TryGetValue(stream.Id, out var registered) || !ReferenceEquals(registered, stream) || !_streams.Remove(stream.Id)) return false;
+            telemetry?.StreamClosed(stream);
+            return true;
         }
     }
 

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using FastAV.Live.Server.Hosting;
 using FastAV.Live.Server.Inference;
+using FastAV.Live.Server.Observability;
 using FastAV.Live.Server.Streams;
 
 namespace FastAV.Live.Server.Verbs;
@@ -24,6 +25,9 @@ public static partial class ServeHelp
         (Http2LimitOptions.SectionName, typeof(Http2LimitOptions), []),
         (LiveAnalyticsOptions.SectionName, typeof(LiveAnalyticsOptions), []),
         (InferenceOptions.SectionName, typeof(InferenceOptions), []),
+        (OpenTelemetryOptions.SectionName, typeof(OpenTelemetryOptions), []),
+        (DashboardOptions.SectionName, typeof(DashboardOptions), []),
+        (LogFormatOptions.SectionName, typeof(LogFormatOptions), []), // last: the log levels follow under the same heading
     ];
 
     public const string Verbs = """
@@ -59,7 +63,6 @@ public static partial class ServeHelp
             }
         }
 
-        text.AppendLine().AppendLine("Logging:");
         text.AppendLine("  --Logging:LogLevel:Default   default Information");
         Wrap(text, "Standard .NET logging levels (Trace, Debug, Information, Warning, Error, Critical, None), also per category, e.g. "
             + "--Logging:LogLevel:FastAV.Live.Server.Streams.StreamRegistry Warning. Information: streams opened and closed; Warning: "

@@ -41,7 +41,7 @@ public sealed class HostileServer : IAsyncDisposable
     public static async Task<HostileServer> StartAsync()
     {
         var app = ServerHost.Build(
-            ["--urls", "http://127.0.0.1:0", "--Inference:Model", "none"],
+            ["--urls", "http://127.0.0.1:0", "--Server:HttpUrls=", "--Inference:Model", "none"],
             builder =>
             {
                 builder.Logging.ClearProviders();

@@ -24,7 +24,7 @@ public sealed class DrainTests
     public async Task Stopping_ends_a_live_stream_with_its_final_stats_then_unavailable_and_health_watch_sees_not_serving()
     {
         await using var app = ServerHost.Build(
-            ["--urls", "http://127.0.0.1:0", "--Inference:Model", "none", "--Server:DrainDelay", "00:00:01", "--Server:ShutdownTimeout", "00:05:00",
+            ["--urls", "http://127.0.0.1:0", "--Server:HttpUrls=", "--Inference:Model", "none", "--Server:DrainDelay", "00:00:01", "--Server:ShutdownTimeout", "00:05:00",
                 "--LiveAnalytics:StatsInterval", "01:00:00"],
             b => b.Logging.ClearProviders());
         await app.StartAsync();

@@ -10,6 +10,7 @@ internal sealed class FastavProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _address = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Uri> _httpAddress = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FastavProcess(Process process) => _process = process;
 
@@ -35,7 +36,7 @@ internal sealed class FastavProcess : IDisposable
     public static async Task<(FastavProcess Process, Uri Address)> StartAsync(TimeSpan patience, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (string[])[Dll, "serve", "--urls", "http://127.0.0.1:0", .. args])
+        foreach (var arg in (string[])[Dll, "serve", "--urls", "http://127.0.0.1:0", "--Server:HttpUrls", "http://127.0.0.1:0", .. args])
         {
             start.ArgumentList.Add(arg);
         }
@@ -56,6 +57,9 @@ internal sealed class FastavProcess : IDisposable
 
         return (server, await address);
     }
+
+    /// <summary>The HTTP side port (/metrics, /healthz, /readyz, /dashboard), once announced.</summary>
+    public Task<Uri> HttpAddress => _httpAddress.Task;
 
     /// <summary>SIGTERM, as Kubernetes sends it.</summary>
     public void Terminate()
@@ -105,7 +109,14 @@ internal sealed class FastavProcess : IDisposable
         var at = line.IndexOf(Listening, StringComparison.Ordinal);
         if (at >= 0)
         {
-            _address.TrySetResult(new Uri(line[(at + Listening.Length)..].Trim()));
+            // Kestrel announces the gRPC listener first, then the HTTP side port.
+            // A plain line ends with the address; a JSON one (Logging:Format json) continues after a quote.
+            var rest = line[(at + Listening.Length)..];
+            var uri = new Uri(rest[..(rest.IndexOf('"', StringComparison.Ordinal) is var q and >= 0 ? q : rest.Length)].Trim());
+            if (!_address.TrySetResult(uri))
+            {
+                _httpAddress.TrySetResult(uri);
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ public sealed class OfficialClientProbeTests
     [Fact]
     public async Task Grpcio_sees_live_analytics_in_health_and_reflection()
     {
-        await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0"]);
+        await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Server:HttpUrls="]);
         await app.StartAsync();
         var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
 

@@ -21,7 +21,7 @@ public sealed class ServerHostTests
     [Fact]
     public async Task Serves_health_over_h2c_on_the_configured_address()
     {
-        await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0"]);
+        await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Server:HttpUrls="]);
         await app.StartAsync();
         using var channel = GrpcChannel.ForAddress(AddressOf(app));
         var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
@@ -39,7 +39,7 @@ public sealed class ServerHostTests
         await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, "pw"));
         try
         {
-            await using var app = ServerHost.Build(["--urls", "https://127.0.0.1:0", "--Server:CertificatePath", pfx, "--Server:CertificatePassword", "pw"]);
+            await using var app = ServerHost.Build(["--urls", "https://127.0.0.1:0", "--Server:HttpUrls=", "--Server:CertificatePath", pfx, "--Server:CertificatePassword", "pw"]);
             await app.StartAsync();
             var thumbprint = certificate.Thumbprint;
             var handler = new SocketsHttpHandler
@@ -61,7 +61,7 @@ public sealed class ServerHostTests
     [Fact]
     public async Task Health_turns_not_serving_while_draining()
     {
-        await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Server:DrainDelay", "00:00:02"]);
+        await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Server:HttpUrls=", "--Server:DrainDelay", "00:00:02"]);
         await app.StartAsync();
         using var channel = GrpcChannel.ForAddress(AddressOf(app));
         using var watch = new Health.HealthClient(channel).Watch(new HealthCheckRequest());
@@ -86,7 +86,7 @@ public sealed class ServerHostTests
     public async Task While_draining_questions_are_still_answered_then_streams_end_unavailable_with_a_retry_hint()
     {
         var clip = (await EndToEnd.TinyClips.GetAsync())[0];
-        await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Server:DrainDelay", "00:00:06"]);
+        await using var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Server:HttpUrls=", "--Server:DrainDelay", "00:00:06"]);
         await app.StartAsync();
         using var channel = GrpcChannel.ForAddress(AddressOf(app));
         using var call = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(new CallOptions(deadline: DateTime.UtcNow.AddSeconds(60)));
