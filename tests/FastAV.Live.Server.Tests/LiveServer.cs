@@ -36,8 +36,13 @@ public sealed class LiveServer : IAsyncDisposable
     /// Ingest only (no model) unless <paramref name="inference"/> names one: most tests are about the protocol.
     /// <paramref name="settings"/> are more command-line settings ("--Http2:KeepAlivePingDelay", "00:00:01").
     /// </summary>
-    public static async Task<LiveServer> StartAsync(Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, params string[] settings)
+    public static Task<LiveServer> StartAsync(Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, params string[] settings) =>
+        StartAsync(configure, inference, host: null, settings);
+
+    /// <summary>As above; <paramref name="host"/> adds services or log providers (a fake clock, a log recorder) after the host's own.</summary>
+    public static async Task<LiveServer> StartAsync(Action<LiveAnalyticsOptions>? configure, Action<InferenceOptions>? inference, Action<WebApplicationBuilder>? host, params string[] settings)
     {
+        // --urls first so a setting can replace it (https:// for TLS tests).
         var app = ServerHost.Build(
             ["--urls", "http://127.0.0.1:0", .. settings],
             builder =>
@@ -49,6 +54,7 @@ public sealed class LiveServer : IAsyncDisposable
                 }
 
                 builder.Services.Configure(inference ?? (o => o.Model = ModelHost.None));
+                host?.Invoke(builder);
             });
         try
         {

@@ -1,5 +1,6 @@
 using FastAV.Live.Server.Hosting.Compression;
 using FastAV.Live.Server.Hosting.Interceptors;
+using FastAV.Live.Server.Tenants;
 using Grpc.HealthCheck;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -29,15 +30,25 @@ public static class GrpcPipeline
             o.ResponseCompressionAlgorithm = options.ResponseCompression == "identity" ? null : options.ResponseCompression;
             o.ResponseCompressionLevel = options.ResponseCompressionLevel;
 
-            // Every call passes these in order. Authentication and metrics belong here too: auth after logging (so a
-            // refused call is logged with its peer), metrics outermost (so they time and count every outcome).
+            // Every call passes these in order. Metrics belong here too, outermost (so they time and count every
+            // outcome). Auth after logging, so a refused call is logged with its peer; quota trailers inside auth, so
+            // every RESOURCE_EXHAUSTED by a quota the handler throws gets its retry details.
             o.Interceptors.Add<CallLoggingInterceptor>();
             o.Interceptors.Add<MethodPathInterceptor>();
+            o.Interceptors.Add<AuthInterceptor>();
+            o.Interceptors.Add<QuotaInterceptor>();
             o.Interceptors.Add<DrainInterceptor>();
         });
         services.AddGrpcReflection();
         services.TryAddSingleton(new ServerOptions());
         services.TryAddSingleton<ServerDrain>();
+        // Tenants: without an AuthOptions from the host (fastav serve binds section "Auth") the pipeline is open.
+        services.TryAddSingleton(new AuthOptions());
+        services.TryAddSingleton<TenantDirectory>();
+        services.TryAddSingleton<CallerAuthenticator>();
+        services.TryAddSingleton<HttpCallerCheck>();
+        services.TryAddSingleton<TrustMetrics>();
+        services.AddHostedService<TenantsFileWatcher>();
         services.TryAddSingleton<HealthServiceImpl>();
         services.TryAddSingleton<ServerHealth>();
         services.AddHostedService<DrainService>();

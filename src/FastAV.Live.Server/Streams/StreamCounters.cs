@@ -22,6 +22,9 @@ public sealed class StreamCounters
     private long _requests;
     private long _decodeErrors;
     private long _answersDropped;
+    private long _asksRefused;
+    private long _standingRefused;
+    private long _mediaRefused;
     private long _lastVideoPtsUs = -1;
     private long _lastAudioPtsUs = -1;
     private long _firstPtsUs = -1;
@@ -49,6 +52,15 @@ public sealed class StreamCounters
     public long DecodeErrors => Interlocked.Read(ref _decodeErrors);
 
     public long AnswersDropped => Interlocked.Read(ref _answersDropped);
+
+    /// <summary>Ask calls about the stream refused by an asks_per_second quota.</summary>
+    public long AsksRefused => Interlocked.Read(ref _asksRefused);
+
+    /// <summary>Standing questions refused by a max_standing_questions quota.</summary>
+    public long StandingQuestionsRefused => Interlocked.Read(ref _standingRefused);
+
+    /// <summary>Media messages refused by a media_bytes_per_second quota.</summary>
+    public long MediaMessagesRefused => Interlocked.Read(ref _mediaRefused);
 
     public long LastVideoPtsUs => Interlocked.Read(ref _lastVideoPtsUs);
 
@@ -113,6 +125,12 @@ public sealed class StreamCounters
     public void AddDecodeError() => Interlocked.Increment(ref _decodeErrors);
 
     public void AddDroppedAnswer() => Interlocked.Increment(ref _answersDropped);
+
+    public void AddAskRefused() => Interlocked.Increment(ref _asksRefused);
+
+    public void AddStandingQuestionRefused() => Interlocked.Increment(ref _standingRefused);
+
+    public void AddMediaRefused() => Interlocked.Increment(ref _mediaRefused);
 
     /// <summary>Rejections for one reason.</summary>
     public long Rejections(WarningCode code) => (int)code < _rejections.Length ? Interlocked.Read(ref _rejections[(int)code]) : 0;

@@ -19,7 +19,7 @@ namespace FastAV.Live.Server.Streams;
 /// <see cref="StreamInference"/>; answers and engine warnings come back on the engine thread through
 /// <see cref="Push"/>.
 /// </remarks>
-public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions options, string peer, ModelHost? models = null, TimeProvider? time = null) : IStreamSink
+public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions options, string peer, ModelHost? models = null, TimeProvider? time = null) : IStreamSink
 {
     private readonly Lock _gate = new();
     private readonly StreamOpenValidator _openValidator = new(options);
@@ -175,7 +175,13 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
             }
         }
 
-        status = registry.TryOpen(open, peer, out var stream);
+        status = CheckOpenQuotas(open);
+        if (!status.IsOk())
+        {
+            return status;
+        }
+
+        status = registry.TryOpen(open, Owner, peer, out var stream);
         if (!status.IsOk())
         {
             return status;
@@ -227,6 +233,11 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
 
     private Status HandleVideo(LiveStream stream, VideoFrame frame, long index, ICollection<StreamResponse> output)
     {
+        if (ChargeMedia(stream, frame.Data.Length, "VideoFrame") is { StatusCode: not StatusCode.OK } refused)
+        {
+            return refused;
+        }
+
         var verdict = _media!.Check(frame);
         stream.Counters.AddVideo(frame.Data.Length, verdict, frame.PtsUs);
         if (!verdict.IsAccepted)
@@ -244,6 +255,11 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
 
     private Status HandleAudio(LiveStream stream, AudioChunk chunk, long index, ICollection<StreamResponse> output)
     {
+        if (ChargeMedia(stream, chunk.Data.Length, "AudioChunk") is { StatusCode: not StatusCode.OK } refused)
+        {
+            return refused;
+        }
+
         var verdict = _media!.Check(chunk);
         stream.Counters.AddAudio(chunk.Data.Length, verdict, chunk.PtsUs);
         if (!verdict.IsAccepted)
@@ -314,12 +330,12 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
             return status;
         }
 
-        switch (stream.TryAddStandingQuestion(question, options.MaxStandingQuestions))
+        switch (stream.TryAddStandingQuestion(question, StandingLimit().Max))
         {
             case StandingQuestionChange.DuplicateId:
                 return LiveStatuses.Invalid(field + ".question_id", $"{IdentifierRules.Quote(question.QuestionId)} is already standing");
             case StandingQuestionChange.LimitReached:
-                return LiveStatuses.Exhausted(field, $"the stream already has {options.MaxStandingQuestions} standing questions, the server's limit");
+                return StandingLimitReached(stream, field);
             default:
                 if (_inference is null)
                 {

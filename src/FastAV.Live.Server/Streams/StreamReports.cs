@@ -29,6 +29,9 @@ public static class StreamReports
             Final = final,
             DecodeErrors = (ulong)counters.DecodeErrors,
             AnswersDropped = (ulong)counters.AnswersDropped,
+            AsksRefused = (ulong)counters.AsksRefused,
+            StandingQuestionsRefused = (ulong)counters.StandingQuestionsRefused,
+            MediaMessagesRefused = (ulong)counters.MediaMessagesRefused,
         };
         if (stream.Engine is { } engine)
         {
@@ -62,6 +65,7 @@ public static class StreamReports
             WindowMs = stream.Settings.WindowMs,
             OpenedAtUnixMs = stream.OpenedAt.ToUnixTimeMilliseconds(),
             Peer = stream.Peer,
+            Tenant = stream.Tenant,
             Stats = Stats(stream, uptimeMs, final: false),
         };
         info.StandingQuestions.AddRange(stream.StandingQuestions());
