@@ -33,8 +33,7 @@ public static class TenantMetadata
         tenant = caller.Tenant.Name;
         if (string.IsNullOrEmpty(named))
         {
-            // An open server has one tenant: its listing stays that tenant's (page tokens are plain ids there).
-            tenant = listing && admin && caller.Credential != CallerCredential.None ? null : tenant;
+            tenant = listing && admin ? null : tenant;
             return Status.DefaultSuccess;
         }
 

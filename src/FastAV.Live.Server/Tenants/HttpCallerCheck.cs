@@ -5,8 +5,8 @@ namespace FastAV.Live.Server.Tenants;
 
 /// <summary>
 /// The check plain-HTTP endpoints call (the side port's /metrics and /dashboard): the same credentials as gRPC calls
-/// ("authorization: Bearer KEY", or a client certificate on a TLS listener). 200 when allowed (always, on an open
-/// server), 401 with "WWW-Authenticate: Bearer" without a valid credential, 403 without the roles. Those endpoints
+/// ("authorization: Bearer KEY", or a client certificate on a TLS listener). 200 when allowed (always on a server
+/// without a tenants file), 401 with "WWW-Authenticate: Bearer" without a valid credential, 403 without the roles. Those endpoints
 /// show every tenant, so they should ask for <see cref="ServerViews"/>.
 /// </summary>
 public sealed class HttpCallerCheck(CallerAuthenticator authenticator)
@@ -24,7 +24,13 @@ public sealed class HttpCallerCheck(CallerAuthenticator authenticator)
             return (StatusCodes.Status401Unauthorized, status.Detail, null);
         }
 
-        status = CallerAuthenticator.Authorize(caller!, needed, $"{context.Request.Method} {context.Request.Path}");
+        if (caller!.Credential == CallerCredential.None)
+        {
+            // No tenants file: the server is open, its HTTP views too.
+            return (StatusCodes.Status200OK, "", caller);
+        }
+
+        status = CallerAuthenticator.Authorize(caller, needed, $"{context.Request.Method} {context.Request.Path}");
         return status.StatusCode == StatusCode.OK ? (StatusCodes.Status200OK, "", caller) : (StatusCodes.Status403Forbidden, status.Detail, caller);
     }
 

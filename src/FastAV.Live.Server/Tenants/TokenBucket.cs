@@ -7,6 +7,10 @@ namespace FastAV.Live.Server.Tenants;
 /// </summary>
 public sealed class TokenBucket
 {
+    // Refill arithmetic in doubles: 0.499 s × 2/s is 0.998 and a hair, not 1 ms short of a token. A billionth of a token
+    // (or of a millisecond) is forgiven so the advised wait is exact and waiting it is enough.
+    private const double Slack = 1e-9;
+
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private double _tokens;
@@ -48,7 +52,7 @@ public sealed class TokenBucket
         {
             Refill();
             var needed = Math.Min(cost, Capacity);
-            if (_tokens >= needed)
+            if (_tokens >= needed - Slack)
             {
                 _tokens -= cost;
                 retryAfter = TimeSpan.Zero;
@@ -56,7 +60,7 @@ public sealed class TokenBucket
             }
 
             // Rounded up to whole milliseconds, so a client that waits this long finds the tokens there.
-            retryAfter = TimeSpan.FromMilliseconds(Math.Ceiling((needed - _tokens) / Rate * 1000));
+            retryAfter = TimeSpan.FromMilliseconds(Math.Ceiling(((needed - _tokens) / Rate * 1000) - Slack));
             return false;
         }
     }
