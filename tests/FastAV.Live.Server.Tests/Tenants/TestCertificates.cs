@@ -15,6 +15,9 @@ internal sealed class TestCertificates : IDisposable
 
     private readonly List<IDisposable> _owned = [];
 
+    // One "now" for every certificate, so no leaf outlives its CA by the milliseconds between their creations.
+    private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
+
     public TestCertificates()
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("fastav-certs-").FullName;
@@ -80,7 +83,7 @@ internal sealed class TestCertificates : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var certificate = request.CreateSelfSigned(_now.AddDays(-1), _now.AddDays(30));
         _owned.Add(certificate);
         return certificate;
     }
@@ -115,7 +118,7 @@ internal sealed class TestCertificates : IDisposable
 
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7f;
-        using var certificate = request.Create(issuer, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), serial);
+        using var certificate = request.Create(issuer, _now.AddDays(-1), _now.AddDays(29), serial);
         var certificatePath = System.IO.Path.Combine(Directory, name + ".pem");
         var keyPath = System.IO.Path.Combine(Directory, name + ".key");
         File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
