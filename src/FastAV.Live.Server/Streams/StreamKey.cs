@@ -10,6 +10,12 @@ public readonly record struct StreamKey(string Tenant, string StreamId) : ICompa
     /// <summary>The stream <paramref name="streamId"/> of the one tenant of a server without a tenants file.</summary>
     public static StreamKey Default(string streamId) => new(FastAV.Live.Server.Tenants.Tenant.DefaultName, streamId);
 
+    /// <summary>
+    /// The stream's name inside the engine, unique across tenants: the id alone in the default tenant (a server without
+    /// a tenants file reads as before), "tenant/id" otherwise ('/' is in no identifier, so no two keys share one).
+    /// </summary>
+    public string QualifiedId => Tenant == FastAV.Live.Server.Tenants.Tenant.DefaultName ? StreamId : ToString();
+
     public int CompareTo(StreamKey other)
     {
         var byTenant = string.CompareOrdinal(Tenant, other.Tenant);

@@ -196,7 +196,7 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
             Stream.FramesPerWindow = models.Model!.FramesPerWindow;
             try
             {
-                _inference = new StreamInference(models, open, plan, this, time ?? TimeProvider.System);
+                _inference = new StreamInference(models, open, plan, this, time ?? TimeProvider.System, Stream.Key.QualifiedId);
             }
             catch (Exception e) when (e is ArgumentException or FastAV.Live.Media.MediaException)
             {

@@ -48,9 +48,9 @@ internal static class TenantCalls
         }
     }
 
-    public static async Task<List<AnswerChunk>> AskAsync(LiveAnalytics.LiveAnalyticsClient client, Metadata headers, string streamId, string text = "is anyone at the door?")
+    public static async Task<List<AnswerChunk>> AskAsync(LiveAnalytics.LiveAnalyticsClient client, Metadata headers, string streamId, string text = "is anyone at the door?", TimeSpan? patience = null)
     {
-        using var call = client.Ask(new AskRequest { StreamId = streamId, Question = new Question { Text = text } }, headers, Deadline);
+        using var call = client.Ask(new AskRequest { StreamId = streamId, Question = new Question { Text = text, MaxTokens = 8 } }, headers, DateTime.UtcNow + (patience ?? Patience));
         var chunks = new List<AnswerChunk>();
         while (await call.ResponseStream.MoveNext())
         {
@@ -64,9 +64,9 @@ internal static class TenantCalls
         await new LiveAnalytics.LiveAnalyticsClient(channel).ListStreamsAsync(request ?? new ListStreamsRequest(), headers, Deadline);
 
     /// <summary>A Stream call left open after StreamAccepted (or its refusal): the test ends it.</summary>
-    public static async Task<(AsyncDuplexStreamingCall<StreamRequest, StreamResponse> Call, StreamResponse? First)> OpenAsync(GrpcChannel channel, Metadata headers, StreamOpen open)
+    public static async Task<(AsyncDuplexStreamingCall<StreamRequest, StreamResponse> Call, StreamResponse? First)> OpenAsync(GrpcChannel channel, Metadata headers, StreamOpen open, TimeSpan? patience = null)
     {
-        var call = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(headers, Deadline);
+        var call = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(headers, DateTime.UtcNow + (patience ?? Patience));
         await call.RequestStream.WriteAsync(new StreamRequest { Open = open });
         try
         {
