@@ -11,6 +11,9 @@ public sealed class AuthOptions
     /// <summary>How often the tenants file is checked for changes besides file-system notifications (which miss some mounts). Default 5 s.</summary>
     public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Server reflection without a credential (it serves only the public contract; grpcurl needs it even to call health). False: reflection needs a valid credential. Default true.</summary>
+    public bool AnonymousReflection { get; set; } = true;
+
     /// <summary>Throws with a message naming the bad setting.</summary>
     public void Validate()
     {

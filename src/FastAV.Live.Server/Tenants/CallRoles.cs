@@ -2,7 +2,9 @@ namespace FastAV.Live.Server.Tenants;
 
 /// <summary>
 /// The role each gRPC method needs. grpc.health.v1 needs none and no credential (load balancers and Kubernetes probe
-/// it); LiveAnalytics' calls need their role; anything else (server reflection) needs a valid credential only.
+/// it); server reflection is anonymous too unless Auth:AnonymousReflection is false (it serves only the public
+/// contract, and grpcurl needs it to call health); LiveAnalytics' calls need their role; anything else needs a valid
+/// credential only.
 /// </summary>
 public static class CallRoles
 {
@@ -10,13 +12,20 @@ public static class CallRoles
 
     private const string LiveAnalytics = "/fastav.live.v1.LiveAnalytics/";
 
+    private static readonly string[] ReflectionServices = ["/grpc.reflection.v1.ServerReflection/", "/grpc.reflection.v1alpha.ServerReflection/"];
+
     /// <summary>Null: anonymous. <see cref="TenantRoles.None"/>: any authenticated caller. Else the role the call needs.</summary>
-    public static TenantRoles? For(string method)
+    public static TenantRoles? For(string method, bool anonymousReflection = true)
     {
         ArgumentNullException.ThrowIfNull(method);
         if (method.StartsWith(HealthService, StringComparison.Ordinal))
         {
             return null;
+        }
+
+        if (ReflectionServices.Any(r => method.StartsWith(r, StringComparison.Ordinal)))
+        {
+            return anonymousReflection ? null : TenantRoles.None;
         }
 
         return method switch

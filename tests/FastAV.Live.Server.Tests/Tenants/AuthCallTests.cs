@@ -10,10 +10,11 @@ namespace FastAV.Live.Server.Tests.Tenants;
 /// <summary>
 /// Every authentication outcome of every LiveAnalytics call kind, with the official .NET client against the real
 /// server on loopback and a real tenants file: no key, an unknown key, a malformed header, a key whose tenant lacks
-/// the role, a key whose tenant holds it. Health answers without a key; reflection needs one.
+/// the role, a key whose tenant holds it. Health answers without a key, reflection too unless configured otherwise.
 /// </summary>
 public sealed class AuthCallTests(TenantServerFixture fixture) : IClassFixture<TenantServerFixture>
 {
+    private readonly TenantServerFixture _fixture = fixture;
     private readonly LiveServer _server = fixture.Server;
     private readonly LogRecorder _logs = fixture.Logs;
 
@@ -112,13 +113,23 @@ public sealed class AuthCallTests(TenantServerFixture fixture) : IClassFixture<T
     }
 
     [Fact]
-    public async Task Reflection_needs_a_valid_key_but_no_role()
+    public async Task Reflection_answers_without_a_key_by_default()
     {
         using var channel = _server.CreateChannel();
+        Assert.Contains("fastav.live.v1.LiveAnalytics", await ListServicesAsync(channel, []));
+    }
+
+    [Fact]
+    public async Task Reflection_needs_a_valid_key_but_no_role_when_not_anonymous()
+    {
+        await using var server = await LiveServer.StartAsync(null, null, host: null, "--Auth:ApiKeysFile", _fixture.File.Path, "--Auth:AnonymousReflection", "false");
+        using var channel = server.CreateChannel();
         var refused = await Assert.ThrowsAsync<RpcException>(() => ListServicesAsync(channel, []));
         Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<RpcException>(() => ListServicesAsync(channel, TenantCalls.Key("wrong")))).StatusCode);
         var services = await ListServicesAsync(channel, TenantCalls.As("asker"));
         Assert.Contains("fastav.live.v1.LiveAnalytics", services);
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, (await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest())).Status);
     }
 
     private static async Task<List<string>> ListServicesAsync(Grpc.Net.Client.GrpcChannel channel, Metadata headers)

@@ -7,11 +7,11 @@ namespace FastAV.Live.Server.Hosting.Interceptors;
 /// <summary>
 /// Authenticates and authorises every call before its handler runs: the credential ("authorization: Bearer KEY" or a
 /// client certificate) names the tenant (<see cref="CallerAuthenticator"/>), the method names the role it needs
-/// (<see cref="CallRoles"/>; health needs nothing). Refusals are UNAUTHENTICATED or PERMISSION_DENIED, counted in
+/// (<see cref="CallRoles"/>; health, and by default reflection, need nothing). Refusals are UNAUTHENTICATED or PERMISSION_DENIED, counted in
 /// <see cref="TrustMetrics"/>. The caller is stored in the call's user state (<see cref="Caller.Of"/>) for the service,
 /// and its tenant in the call's log scope. On a server without a tenants file every call is <see cref="Caller.Open"/>.
 /// </summary>
-internal sealed class AuthInterceptor(CallerAuthenticator authenticator, TrustMetrics metrics) : Interceptor
+internal sealed class AuthInterceptor(CallerAuthenticator authenticator, TrustMetrics metrics, AuthOptions options) : Interceptor
 {
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -44,7 +44,7 @@ internal sealed class AuthInterceptor(CallerAuthenticator authenticator, TrustMe
 
     private void Admit(ServerCallContext context)
     {
-        var needed = CallRoles.For(context.Method);
+        var needed = CallRoles.For(context.Method, options.AnonymousReflection);
         if (needed is null)
         {
             return;
