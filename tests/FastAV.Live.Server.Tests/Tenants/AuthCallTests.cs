@@ -95,6 +95,30 @@ public sealed class AuthCallTests(TenantServerFixture fixture) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Hostile_authorization_headers_are_refused_and_the_server_goes_on()
+    {
+        using var channel = _server.CreateChannel();
+        var twice = new Metadata { { "authorization", "Bearer " + TenantsFileWriter.KeyOf("reader") }, { "authorization", "Bearer " + TenantsFileWriter.KeyOf("site-a") } };
+        var doubled = await TenantCalls.CallAsync(channel, "ListStreams", twice);
+        Assert.Equal(StatusCode.Unauthenticated, doubled.StatusCode);
+        // HTTP/2 may carry the two fields, or the client joins them with a comma: refused either way.
+        Assert.Contains(doubled.Detail, new[] { "authentication: more than one authorization header", "authentication: the authorization header must be \"Bearer <API key>\"" });
+
+        var longKey = await TenantCalls.CallAsync(channel, "ListStreams", TenantCalls.Key(new string('k', 12_000)));
+        Assert.Equal(StatusCode.Unauthenticated, longKey.StatusCode);
+        Assert.Equal("authentication: unknown API key", longKey.Detail);
+
+        // Beyond Kestrel's header limit (32 KiB) the request never reaches a handler; the connection's next call does.
+        var huge = await TenantCalls.CallAsync(channel, "ListStreams", TenantCalls.Key(new string('k', 40_000)));
+        Assert.NotEqual(StatusCode.OK, huge.StatusCode);
+        Assert.DoesNotContain(new string('k', 64), huge.Detail, StringComparison.Ordinal);
+
+        using var fresh = _server.CreateChannel();
+        Assert.Equal(StatusCode.OK, (await TenantCalls.CallAsync(fresh, "ListStreams", TenantCalls.As("reader"))).StatusCode);
+        Assert.DoesNotContain(_logs.Lines, l => l.Message.Contains(new string('k', 64), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_bearer_scheme_is_case_insensitive()
     {
         using var channel = _server.CreateChannel();

@@ -59,6 +59,17 @@ public sealed class HttpCallerCheckTests : IDisposable
     }
 
     [Fact]
+    public void Two_authorization_headers_are_refused_even_if_one_is_good()
+    {
+        var context = Request(null);
+        context.Request.Headers.Authorization = new Microsoft.Extensions.Primitives.StringValues(["Bearer key-ops", "Bearer nope"]);
+        var (code, why, caller) = Check(_file.Path).Check(context, HttpCallerCheck.ServerViews);
+        Assert.Equal(401, code);
+        Assert.Equal("authentication: more than one authorization header", why);
+        Assert.Null(caller);
+    }
+
+    [Fact]
     public void An_open_server_allows_every_request()
     {
         var (code, _, caller) = Check(null).Check(Request(null), HttpCallerCheck.ServerViews);
