@@ -79,6 +79,12 @@ public sealed class ServerOptions
             throw new InvalidOperationException($"Server:ClientCertificateCaPath '{ClientCertificateCaPath}' does not exist.");
         }
 
+        if (ClientCertificateMode != ClientCertificateMode.NoCertificate)
+        {
+            // Read now, so a bundle without a certificate stops start-up with one line, not when Kestrel binds.
+            _ = ClientCertificateAuthority.Load(ClientCertificateCaPath!);
+        }
+
         if (DrainDelay < TimeSpan.Zero || ShutdownTimeout < TimeSpan.Zero || CloseDelay < TimeSpan.Zero)
         {
             throw new InvalidOperationException("Server:DrainDelay, Server:ShutdownTimeout and Server:CloseDelay must not be negative.");
