@@ -120,6 +120,24 @@ public sealed class TenantsFileTests
     }
 
     [Fact]
+    public void Every_one_of_many_keys_finds_its_own_tenant_and_no_other_key_does()
+    {
+        var tenants = Enumerable.Range(0, 300).Select(i => TenantsFileWriter.Tenant($"t{i}", ["read"])).ToArray();
+        tenants[7]["keys"]!.AsArray().Add(TenantsFileWriter.Hash("second key of t7"));
+        var set = TenantsFile.Parse(Encoding.UTF8.GetBytes(TenantsFileWriter.File(tenants).ToJsonString()), "x");
+        Assert.Equal(301, set.KeyCount);
+        for (var i = 0; i < 300; i++)
+        {
+            Assert.Equal($"t{i}", set.FindByKey(TenantsFileWriter.KeyOf($"t{i}"))!.Name);
+        }
+
+        Assert.Equal("t7", set.FindByKey("second key of t7")!.Name);
+        Assert.Null(set.FindByKey("key-t300"));
+        Assert.Null(set.FindByKey("key-t0 "));
+        Assert.Null(set.FindByKey(TenantsFileWriter.Hash("key-t0")));
+    }
+
+    [Fact]
     public void The_writers_standard_file_round_trips()
     {
         var set = TenantsFile.Parse(Encoding.UTF8.GetBytes(TenantsFileWriter.Standard().ToJsonString()), "x");
