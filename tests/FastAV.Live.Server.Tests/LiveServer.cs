@@ -36,11 +36,14 @@ public sealed class LiveServer : IAsyncDisposable
     /// Ingest only (no model) unless <paramref name="inference"/> names one: most tests are about the protocol.
     /// <paramref name="settings"/> are more command-line settings ("--Http2:KeepAlivePingDelay", "00:00:01").
     /// </summary>
-    public static Task<LiveServer> StartAsync(Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, params string[] settings) =>
-        StartAsync(configure, inference, host: null, settings);
+    /// <param name="logging">Log providers to add (none by default).</param>
+    public static Task<LiveServer> StartAsync(
+        Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, Action<ILoggingBuilder>? logging = null, params string[] settings) =>
+        StartWithHostAsync(configure, inference, logging is null ? null : b => logging(b.Logging), settings);
 
-    /// <summary>As above; <paramref name="host"/> adds services or log providers (a fake clock, a log recorder) after the host's own.</summary>
-    public static async Task<LiveServer> StartAsync(Action<LiveAnalyticsOptions>? configure, Action<InferenceOptions>? inference, Action<WebApplicationBuilder>? host, params string[] settings)
+    /// <summary>As <see cref="StartAsync"/>; <paramref name="host"/> adds services or log providers (a fake clock, a log recorder) after the host's own.</summary>
+    public static async Task<LiveServer> StartWithHostAsync(
+        Action<LiveAnalyticsOptions>? configure, Action<InferenceOptions>? inference, Action<WebApplicationBuilder>? host, params string[] settings)
     {
         // --urls first so a setting can replace it (https:// for TLS tests).
         var app = ServerHost.Build(

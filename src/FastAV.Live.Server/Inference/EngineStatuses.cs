@@ -13,4 +13,7 @@ internal static class EngineStatuses
     public static Status Failed(string message) => new(StatusCode.Internal, $"the engine failed on this question: {message}");
 
     public static Status Cancelled { get; } = new(StatusCode.Cancelled, "the question was cancelled");
+
+    public static Status NoMediaYet(string streamId) =>
+        new(StatusCode.FailedPrecondition, $"no media yet: stream {streamId} has no window of media in its cache to answer from (a window is prefilled once its media is complete)");
 }

@@ -22,6 +22,7 @@ public sealed class StreamCounters
     private long _requests;
     private long _decodeErrors;
     private long _answersDropped;
+    private long _discontinuities;
     private long _asksRefused;
     private long _standingRefused;
     private long _mediaRefused;
@@ -52,6 +53,9 @@ public sealed class StreamCounters
     public long DecodeErrors => Interlocked.Read(ref _decodeErrors);
 
     public long AnswersDropped => Interlocked.Read(ref _answersDropped);
+
+    /// <summary>pts discontinuities (clock jumps and resets) over both tracks.</summary>
+    public long PtsDiscontinuities => Interlocked.Read(ref _discontinuities);
 
     /// <summary>Ask calls about the stream refused by an asks_per_second quota.</summary>
     public long AsksRefused => Interlocked.Read(ref _asksRefused);
@@ -125,6 +129,8 @@ public sealed class StreamCounters
     public void AddDecodeError() => Interlocked.Increment(ref _decodeErrors);
 
     public void AddDroppedAnswer() => Interlocked.Increment(ref _answersDropped);
+
+    public void AddDiscontinuity() => Interlocked.Increment(ref _discontinuities);
 
     public void AddAskRefused() => Interlocked.Increment(ref _asksRefused);
 

@@ -1,6 +1,8 @@
 using FastAV.Live.Contracts.V1;
 using FastAV.Live.Server.Tenants;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace FastAV.Live.Server.Streams;
@@ -10,10 +12,13 @@ namespace FastAV.Live.Server.Streams;
 /// checks id uniqueness, the server's concurrency limit and the tenant's max_streams quota in one step, so two racing
 /// opens of one id give exactly one ALREADY_EXISTS and a tenant never goes past its quota.
 /// </summary>
-public sealed class StreamRegistry(IOptions<LiveAnalyticsOptions> options, TimeProvider time, IOptions<QuotaOptions>? quotas = null)
+public sealed class StreamRegistry(IOptions<LiveAnalyticsOptions> options, TimeProvider time, ILogger<StreamRegistry>? logger = null, IOptions<QuotaOptions>? quotas = null)
 {
     private readonly LiveAnalyticsOptions _options = options.Value;
     private readonly TimeSpan _streamRetryDelay = quotas?.Value.StreamRetryDelay ?? new QuotaOptions().StreamRetryDelay;
+
+    /// <summary>Where streams' operator log lines go (<see cref="StreamLog"/>).</summary>
+    public ILogger Logger { get; } = logger ?? (ILogger)NullLogger.Instance;
     private readonly Dictionary<StreamKey, LiveStream> _streams = [];
     private readonly Dictionary<string, int> _perTenant = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();

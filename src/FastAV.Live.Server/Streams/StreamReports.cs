@@ -29,6 +29,7 @@ public static class StreamReports
             Final = final,
             DecodeErrors = (ulong)counters.DecodeErrors,
             AnswersDropped = (ulong)counters.AnswersDropped,
+            PtsDiscontinuities = (ulong)counters.PtsDiscontinuities,
             AsksRefused = (ulong)counters.AsksRefused,
             StandingQuestionsRefused = (ulong)counters.StandingQuestionsRefused,
             MediaMessagesRefused = (ulong)counters.MediaMessagesRefused,
@@ -67,6 +68,7 @@ public static class StreamReports
             Peer = stream.Peer,
             Tenant = stream.Tenant,
             Stats = Stats(stream, uptimeMs, final: false),
+            ModelDomain = stream.ModelDomain?.Clone(),
         };
         info.StandingQuestions.AddRange(stream.StandingQuestions());
         info.Labels.Add(stream.Open.Labels);

@@ -146,7 +146,7 @@ public sealed class AuthCallTests(TenantServerFixture fixture) : IClassFixture<T
     [Fact]
     public async Task Reflection_needs_a_valid_key_but_no_role_when_not_anonymous()
     {
-        await using var server = await LiveServer.StartAsync(null, null, host: null, "--Auth:ApiKeysFile", _fixture.File.Path, "--Auth:AnonymousReflection", "false");
+        await using var server = await LiveServer.StartAsync(null, null, null, "--Auth:ApiKeysFile", _fixture.File.Path, "--Auth:AnonymousReflection", "false");
         using var channel = server.CreateChannel();
         var refused = await Assert.ThrowsAsync<RpcException>(() => ListServicesAsync(channel, []));
         Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);

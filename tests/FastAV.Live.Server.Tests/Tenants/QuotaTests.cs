@@ -35,7 +35,7 @@ public sealed class QuotaTests : IAsyncLifetime
     private LiveServer _server = null!;
 
     public async Task InitializeAsync() =>
-        _server = await LiveServer.StartAsync(null, null, b => b.Services.AddSingleton<TimeProvider>(_clock), "--Auth:ApiKeysFile", _file.Path);
+        _server = await LiveServer.StartWithHostAsync(null, null, b => b.Services.AddSingleton<TimeProvider>(_clock), "--Auth:ApiKeysFile", _file.Path);
 
     public async Task DisposeAsync()
     {

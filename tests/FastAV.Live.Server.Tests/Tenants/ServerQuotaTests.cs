@@ -16,7 +16,7 @@ public sealed class ServerQuotaTests : IAsyncLifetime
     private LiveServer _server = null!;
 
     public async Task InitializeAsync() =>
-        _server = await LiveServer.StartAsync(null, null, b => b.Services.AddSingleton<TimeProvider>(_clock),
+        _server = await LiveServer.StartWithHostAsync(null, null, b => b.Services.AddSingleton<TimeProvider>(_clock),
             "--Quotas:MaxAsksPerSecond", "1", "--Quotas:MaxMediaBytesPerSecond", "640", "--Quotas:MediaBurstBytes", "640");
 
     public async Task DisposeAsync() => await _server.DisposeAsync();

@@ -21,7 +21,7 @@ public sealed class TenantAnswerTests
             o.Model = Path.Combine(PythonProbe.RepoRoot, "models", "fastav-tiny");
             o.MaxBacklogSeconds = 60;
             o.MaxQueuedWindows = 64;
-        }, host: null, "--Auth:ApiKeysFile", file.Path);
+        }, logging: null, "--Auth:ApiKeysFile", file.Path);
         using var channel = server.CreateChannel();
 
         // site-a: 6 windows of one clip; site-b: 3 windows of another, both as "lobby". A window is held until media

@@ -20,7 +20,7 @@ public sealed class TenantDirectoryTests
     public async Task Without_a_tenants_file_the_server_is_open_and_says_so_once()
     {
         var logs = new LogRecorder();
-        await using var server = await LiveServer.StartAsync(null, null, b => b.Logging.AddProvider(logs));
+        await using var server = await LiveServer.StartAsync(null, null, l => l.AddProvider(logs));
         var warnings = logs.Lines.Where(l => l.Level == LogLevel.Warning && l.Message.StartsWith("Authentication is off", StringComparison.Ordinal)).ToList();
         Assert.Single(warnings);
         Assert.Contains("Auth:ApiKeysFile", warnings[0].Message, StringComparison.Ordinal);
@@ -69,7 +69,7 @@ public sealed class TenantDirectoryTests
     {
         using var file = new TenantsFileWriter(TenantsFileWriter.File(TenantsFileWriter.Tenant("site-a", ["stream", "read"])));
         var logs = new LogRecorder();
-        await using var server = await LiveServer.StartAsync(null, null, b => b.Logging.AddProvider(logs), "--Auth:ApiKeysFile", file.Path, "--Auth:ReloadInterval", "00:00:00.2");
+        await using var server = await LiveServer.StartAsync(null, null, l => l.AddProvider(logs), "--Auth:ApiKeysFile", file.Path, "--Auth:ReloadInterval", "00:00:00.2");
         using var channel = server.CreateChannel();
         Assert.Equal(StatusCode.OK, (await TenantCalls.CallAsync(channel, "ListStreams", TenantCalls.As("site-a"))).StatusCode);
         var (running, accepted) = await TenantCalls.OpenAsync(channel, TenantCalls.As("site-a"), StreamMessages.Open("kept"));

@@ -19,7 +19,7 @@ public sealed class TenantPythonTests : IAsyncLifetime
 
     public async Task InitializeAsync() =>
         // Stats after every message: the frozen clock never ticks the periodic ones, and the probe waits for stats.
-        _server = await LiveServer.StartAsync(o => o.StatsEveryMessages = 1, null, b => b.Services.AddSingleton<TimeProvider>(_clock), "--Auth:ApiKeysFile", _file.Path);
+        _server = await LiveServer.StartWithHostAsync(o => o.StatsEveryMessages = 1, null, b => b.Services.AddSingleton<TimeProvider>(_clock), "--Auth:ApiKeysFile", _file.Path);
 
     public async Task DisposeAsync()
     {

@@ -12,7 +12,7 @@ public sealed class TenantServerFixture : IAsyncLifetime
     public LiveServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Server = await LiveServer.StartAsync(null, null, b => b.Logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug), "--Auth:ApiKeysFile", File.Path);
+        Server = await LiveServer.StartAsync(null, null, l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug), "--Auth:ApiKeysFile", File.Path);
 
     public async Task DisposeAsync()
     {
