@@ -52,6 +52,7 @@ AUDIO = AudioConfig(d_model=128, encoder_ffn_dim=256, encoder_layers=1, encoder_
                     num_mel_bins=80, max_source_positions=50)
 MEDIA = MediaConfig(frames_per_window=2, tokens_per_frame=64, audio_tokens_per_second=25)
 LAYERS, GLOBAL_LAYER, KEEP_FIRST = 28, 14, 77
+MANIFEST_VERSION = 2
 
 
 def text_config(vocab: int, hidden: int = 384, ffn: int = 1024) -> TextConfig:
@@ -60,7 +61,8 @@ def text_config(vocab: int, hidden: int = 384, ffn: int = 1024) -> TextConfig:
 
 
 def geometry_stamp(seed: int, text: TextConfig) -> str:
-    text = json.dumps([seed, repr(VISION), repr(AUDIO), repr(MEDIA), repr(text), GLOBAL_LAYER, KEEP_FIRST])
+    # MANIFEST_VERSION: a folder written before a manifest change (e.g. its domain) is rewritten, not kept.
+    text = json.dumps([seed, repr(VISION), repr(AUDIO), repr(MEDIA), repr(text), GLOBAL_LAYER, KEEP_FIRST, MANIFEST_VERSION])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -73,6 +75,9 @@ def manifest(media_tokens: int) -> dict:
         "name": f"camera-scale ({LABEL})",
         "note": f"{LABEL}: made by scripts/make-camera-model.py; token geometry of Qwen2.5-Omni serving a camera "
                 "(2 fps x 64 visual + 25 audio tokens per second), decoder of Qwen2-7B's depth; answers are noise",
+        # StreamAccepted.model_domain: not the embedded model's synthetic world (these weights never saw it).
+        "domain": f"None ({LABEL}): seeded random weights, never trained; its answers are noise on any input, however "
+                  "confident. For throughput, latency, FLOPs and memory only.",
         "frames_per_window": MEDIA.frames_per_window,
         "frame_times": [0.0, 0.5],
         "tokens_per_frame": MEDIA.tokens_per_frame,

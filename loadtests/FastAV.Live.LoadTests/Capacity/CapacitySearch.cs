@@ -21,7 +21,8 @@ public static class CapacitySearch
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (arms.Count == 0) throw new ArgumentException("at least one arm", nameof(arms));
-        var state = arms.Select(a => new ArmState(a, options.StartStreams)).ToList();
+        if (arms.Any(a => a.StartStreams < 0 || a.StartStreams > options.MaxStreams)) throw new ArgumentException($"an arm's StartStreams must be in [0, {options.MaxStreams}]", nameof(arms));
+        var state = arms.Select(a => new ArmState(a, a.StartStreams > 0 ? a.StartStreams : options.StartStreams)).ToList();
         var levels = new List<CapacityLevel>();
         string? error = null;
         try

@@ -73,6 +73,9 @@ public sealed class LoadOptions
     /// <summary>hostile-mix: hostile clients share the healthy ones' HTTP/2 connections (default: their own).</summary>
     public bool SharedConnections { get; set; }
 
+    /// <summary>hostile-mix: the hostile cases to send, by name (empty = every case, HostileCase.All).</summary>
+    public List<string> HostileCases { get; } = [];
+
     // capacity
     public TimeSpan LevelDuration { get; set; } = TimeSpan.FromSeconds(20);
 
@@ -160,6 +163,7 @@ public sealed class LoadOptions
                 case "--limit-ms": o.LimitMs = Double(a, v); break;
                 case "--json": o.Json = v; break;
                 case "--stagger-ms": o.StaggerMs = Int(a, v); break;
+                case "--hostile-cases": o.HostileCases.AddRange(v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)); break;
                 default: throw new FormatException($"unknown option {a} (see --help)");
             }
         }
@@ -188,6 +192,7 @@ public sealed class LoadOptions
         if (StartStreams < 1 || MaxStreams < StartStreams) throw new FormatException($"--start-streams {StartStreams} must be at least 1 and at most --max-streams {MaxStreams}");
         if (!(LimitMs > 0)) throw new FormatException($"--limit-ms {LimitMs} must be positive");
         if (StaggerMs is < 0 or > 60_000) throw new FormatException($"--stagger-ms {StaggerMs} must be in [0, 60000]");
+        Scenarios.HostileCase.Select(HostileCases);
         if (Media is not null && !File.Exists(Media)) throw new FormatException($"--media {Media} does not exist");
         if (Model is not null && Target is not null) throw new FormatException("--model is passed to the local server: it cannot be used with --target");
     }

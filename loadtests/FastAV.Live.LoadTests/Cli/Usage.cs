@@ -34,6 +34,7 @@ public static class Usage
               --max-tokens N       answer tokens per question (4)      --fast  send media as fast as the server takes it
               --channels N         gRPC connections in the client pool (4)
               --shared-connections hostile-mix: hostile clients on the healthy ones' connections (default: their own)
+              --hostile-cases A,B  hostile-mix: only these cases (default all: {{string.Join(", ", HostileCase.All.Select(c => c.Name))}})
               --max-fail-count N   abort when a scenario's failed requests exceed this (5000)
               --seed N             media and arrival randomness (1)
             media (made once per run, reused by every stream):

@@ -135,7 +135,8 @@ public static class ReportContent
             Row("reopen retries", Cells.Count(st.ReopenRetries), "ALREADY_EXISTS after a drop"),
             Row("KV bytes per stream (mean / max)", $"{Cells.Bytes(st.KvBytesPerStreamMean)} / {Cells.Bytes(st.KvBytesPerStreamMax)}", "last StreamStats or answer of each stream"),
             Row("KV bytes per stream, slope", double.IsNaN(st.KvPerStreamSlopeBytesPerMinute) ? "-" : $"{Cells.Number(st.KvPerStreamSlopeBytesPerMinute, "0.#")} B/min", "least squares over the second half of the run"),
-            Row("ingest FLOPs ratio", Cells.Number(st.FlopsRatio, "0.000"), "stream_flops / stream_flops_unpruned (1 = unpruned)"),
+            Row("ingest FLOPs ratio", Cells.Number(st.FlopsRatio, "0.000"), "stream_flops / stream_flops_unpruned (1 = unpruned; the baseline of a pruned stream attends to its own pruned cache)"),
+            Row("ingest FLOPs per media second", double.IsFinite(st.FlopsPerMediaSecond) ? $"{Cells.Number(st.FlopsPerMediaSecond / 1e9, "0.000")} GFLOP" : "-", "stream_flops / media time covered: divide two policies' for the FLOPs one saves"),
             Row("server RSS (first / last / max)", st.ServerRssMaxBytes < 0 ? "-" : $"{Cells.Bytes(st.ServerRssFirstBytes)} / {Cells.Bytes(st.ServerRssLastBytes)} / {Cells.Bytes(st.ServerRssMaxBytes)}", "local server only"),
             Row("server RSS slope", double.IsNaN(st.ServerRssSlopeBytesPerMinute) ? "-" : $"{Cells.Number(st.ServerRssSlopeBytesPerMinute / 1048576, "0.###")} MiB/min", "least squares over the second half of the run"),
         };

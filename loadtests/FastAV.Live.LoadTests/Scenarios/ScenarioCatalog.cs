@@ -16,7 +16,7 @@ public static class ScenarioCatalog
         ["camera-fleet"] = "cameras ramp 0 → 16 over 30 s (RampingConstant), hold 60 s, ramp down over 10 s; real-time H.264 + PCM with standing questions",
         ["ask-storm"] = "8 live cameras; Ask calls from other clients ramp to 5/s over 10 s (RampingInject) and hold (Inject), open-loop",
         ["reconnect-churn"] = "8 cameras that drop (cancel) or close every 2–5 s and reopen under the same id, beside 4 steady ones that must be unaffected",
-        ["hostile-mix"] = "6 healthy cameras; 4 hostile clients (own connections; --shared-connections to share them) send malformed messages of 11 kinds mid-stream; each must get exactly the contract's warning or status, the healthy ones nothing",
+        ["hostile-mix"] = "6 healthy cameras; 4 hostile clients (own connections; --shared-connections to share them) send hostile input of 13 kinds mid-stream (malformed messages, a clock that jumps an hour ahead or restarts at 0); each must get exactly the contract's warning or status, the healthy ones nothing",
         ["soak"] = "3 unpruned and 3 FastAV cameras side by side for 10 minutes (KeepConstant; --streams per policy, --policies to choose): RSS and KV-per-stream slopes over the second half",
         ["capacity"] = "largest fleet with p95 standing-answer latency < 1 s and no dropped window, bisected; unpruned and FastAV alternated in one run",
     };
@@ -99,7 +99,7 @@ public static class ScenarioCatalog
                     .WithLoadSimulations(Simulation.KeepConstant(N(6), d));
                 // Hostile clients are other clients: their own connections, unless --shared-connections puts them beside
                 // the healthy streams on the same HTTP/2 connections (as an L7 proxy multiplexing upstream would).
-                var hostile = HostileScenario.Create("hostile", o.SharedConnections ? fleet : fleet.Isolated(), settings, Metrics()).WithWarmUpDuration(o.WarmUp ?? TimeSpan.Zero)
+                var hostile = HostileScenario.Create("hostile", o.SharedConnections ? fleet : fleet.Isolated(), settings, Metrics(), HostileCase.Select(o.HostileCases)).WithWarmUpDuration(o.WarmUp ?? TimeSpan.Zero)
                     .WithLoadSimulations(Simulation.Pause(TimeSpan.FromSeconds(3)), Simulation.KeepConstant(4, Rest(d - TimeSpan.FromSeconds(3))));
                 return ([healthy, hostile], [
                     T("healthy: FailRequest Count == 0"), T("healthy: Streaming missing == 0"), T("healthy: Streaming windows_dropped == 0"),

@@ -20,6 +20,12 @@ public sealed record CameraSettings
     /// <summary>True: media time t is sent t after the stream opened, as a camera does; false: as fast as the server takes it.</summary>
     public bool RealTime { get; init; } = true;
 
+    /// <summary>
+    /// With <see cref="RealTime"/>: media time t is sent t / MediaSpeed after the stream opened (1 = real time; 0.5 =
+    /// half speed, so the server is idle when each window completes — a latency probe). In (0, 100].
+    /// </summary>
+    public double MediaSpeed { get; init; } = 1.0;
+
     /// <summary>How long to wait for StreamAccepted.</summary>
     public TimeSpan OpenTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
@@ -32,6 +38,7 @@ public sealed record CameraSettings
         if (StandingQuestions is < 0 or > 16) throw new ArgumentOutOfRangeException(nameof(StandingQuestions), StandingQuestions, "must be in [0, 16]");
         if (IntervalMs is < 500 or > 3_600_000) throw new ArgumentOutOfRangeException(nameof(IntervalMs), IntervalMs, "must be in [500, 3600000] ms");
         if (MaxTokens is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(MaxTokens), MaxTokens, "must be in [1, 1024]");
+        if (!(MediaSpeed > 0 && MediaSpeed <= 100)) throw new ArgumentOutOfRangeException(nameof(MediaSpeed), MediaSpeed, "must be in (0, 100]");
         if (OpenTimeout <= TimeSpan.Zero || CloseTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(OpenTimeout), "timeouts must be positive");
     }
 }

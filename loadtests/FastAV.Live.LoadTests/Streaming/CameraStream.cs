@@ -32,6 +32,8 @@ internal sealed class CameraStream : IAsyncDisposable
     private long _loop;
     private long _windowUs = 1_000_000;
     private long _windowIndex;
+    private long _ptsShiftUs;
+    private long _lastAnswerEndUs = -1;
     private bool _finalStats;
     private bool _closed;
     private string _outcome = "live";
@@ -129,7 +131,7 @@ internal sealed class CameraStream : IAsyncDisposable
             if (_settings.RealTime)
             {
                 // A camera has a frame at its pts, but an audio chunk only once all of it was recorded: at its end.
-                var ready = p.IsVideo ? pts : p.EndUs + offset;
+                var ready = (long)((p.IsVideo ? pts : p.EndUs + offset) / _settings.MediaSpeed);
                 TimeSpan due;
                 while ((due = TimeSpan.FromMicroseconds(ready) - Stopwatch.GetElapsedTime(_t0)) > TimeSpan.Zero)
                 {
@@ -138,8 +140,8 @@ internal sealed class CameraStream : IAsyncDisposable
             }
 
             var request = p.Request.Clone();
-            if (p.IsVideo) request.Video.PtsUs = pts;
-            else request.Audio.PtsUs = pts;
+            if (p.IsVideo) request.Video.PtsUs = pts + _ptsShiftUs;
+            else request.Audio.PtsUs = pts + _ptsShiftUs;
             await _call.RequestStream.WriteAsync(request, linked.Token).ConfigureAwait(false);
             _clock.Sent(p.IsVideo, p.EndUs + offset, Stopwatch.GetTimestamp());
             bytes += p.PayloadBytes;
@@ -153,6 +155,38 @@ internal sealed class CameraStream : IAsyncDisposable
         if (_windowIndex++ == 0) _directory?.Add(StreamId);
         return Response.Ok(sizeBytes: bytes);
     }
+
+    /// <summary>
+    /// The smallest pts, on this stream's own timeline (before any <see cref="ShiftPts"/>), of the next media on any
+    /// track: where the stream continues.
+    /// </summary>
+    public long NextPtsUs
+    {
+        get
+        {
+            long? video = null, audio = null;
+            for (var i = 0; i < _clip.Packets.Count && (video is null || audio is null); i++)
+            {
+                var at = _cursor + i;
+                var p = _clip.Packets[at % _clip.Packets.Count];
+                var pts = p.PtsUs + ((_loop + (at / _clip.Packets.Count)) * _clip.DurationUs);
+                if (p.IsVideo) video ??= pts;
+                else audio ??= pts;
+            }
+
+            return Math.Min(video ?? long.MaxValue, audio ?? long.MaxValue);
+        }
+    }
+
+    /// <summary>
+    /// From now on every pts goes out <paramref name="deltaUs"/> later (a camera clock that jumps: an NTP step, a reboot
+    /// that restarts at 0); pacing, window closes and latency stay on the stream's own timeline, which the server's
+    /// re-basing keeps answers on.
+    /// </summary>
+    public void ShiftPts(long deltaUs) => _ptsShiftUs += deltaUs;
+
+    /// <summary>The span end of the latest standing answer, µs on the stream's timeline; -1 before the first.</summary>
+    public long LastAnswerEndUs => Interlocked.Read(ref _lastAnswerEndUs);
 
     /// <summary>Sends one request as it is (hostile scenarios); returns false when the call has already ended.</summary>
     public async Task<bool> SendRawAsync(Contract.StreamRequest request, CancellationToken cancellationToken)
@@ -237,6 +271,7 @@ internal sealed class CameraStream : IAsyncDisposable
                         break;
                     case Contract.StreamResponse.KindOneofCase.Answer when r.Answer.Standing:
                         var closed = _clock.ClosedAt(r.Answer.Span?.EndPtsUs ?? 0) ?? Stopwatch.GetTimestamp();
+                        Interlocked.Exchange(ref _lastAnswerEndUs, Math.Max(Interlocked.Read(ref _lastAnswerEndUs), r.Answer.Span?.EndPtsUs ?? 0));
                         var latency = WindowClock.MillisecondsSince(closed);
                         _tracker?.StandingAnswer(r.Answer, latency);
                         _onStandingAnswer?.Invoke(Response.Ok(sizeBytes: r.CalculateSize(), latencyMs: latency));

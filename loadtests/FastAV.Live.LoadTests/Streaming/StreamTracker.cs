@@ -40,6 +40,9 @@ internal sealed class StreamTracker
 
     public double FlopsUnpruned { get; private set; }
 
+    /// <summary>The media time <see cref="Flops"/> covers: the stream's timeline up to that answer's window (Answer.stream_span), µs.</summary>
+    public long FlopsMediaUs { get; private set; }
+
     public long KvBytes
     {
         get
@@ -67,6 +70,7 @@ internal sealed class StreamTracker
                 {
                     Flops = p.StreamFlops;
                     FlopsUnpruned = p.StreamFlopsUnpruned;
+                    FlopsMediaUs = answer.StreamSpan is { } span ? Math.Max(0, span.EndPtsUs - span.StartPtsUs) : 0;
                 }
 
                 _kvBytes = (long)p.KvBytes;

@@ -136,6 +136,8 @@ public sealed class StreamingMetrics
             var stats = _streams.Select(s => s.LastStats).Where(s => s is not null).Select(s => s!).ToList();
             var flops = _streams.Sum(s => s.Flops);
             var unpruned = _streams.Sum(s => s.FlopsUnpruned);
+            var timed = _streams.Where(s => s.FlopsMediaUs > 0).ToList();
+            var flopsMediaSeconds = timed.Sum(s => s.FlopsMediaUs) / 1e6;
             var kv = records.Where(r => r.KvBytes > 0).Select(r => r.KvBytes).ToList();
             var rss = fleet.Where(p => p.ServerRssBytes > 0).ToList();
             var secondHalf = fleet.Count == 0 ? new List<FleetPoint>() : fleet.Where(p => p.At >= fleet[^1].At / 2).ToList();
@@ -162,6 +164,7 @@ public sealed class StreamingMetrics
                 KvBytesPerStreamMean = kv.Count == 0 ? 0 : kv.Average(),
                 KvBytesPerStreamMax = kv.Count == 0 ? 0 : kv.Max(),
                 FlopsRatio = unpruned > 0 ? flops / unpruned : double.NaN,
+                FlopsPerMediaSecond = flopsMediaSeconds > 0 ? timed.Sum(s => s.Flops) / flopsMediaSeconds : double.NaN,
                 ServerRssFirstBytes = rss.Count == 0 ? -1 : rss[0].ServerRssBytes,
                 ServerRssLastBytes = rss.Count == 0 ? -1 : rss[^1].ServerRssBytes,
                 ServerRssMaxBytes = rss.Count == 0 ? -1 : rss.Max(p => p.ServerRssBytes),

@@ -53,6 +53,13 @@ public sealed record StreamingStats
     /// <summary>Σ stream_flops / Σ stream_flops_unpruned over the streams' last answers (1 = no pruning); NaN without answers.</summary>
     public double FlopsRatio { get; init; } = double.NaN;
 
+    /// <summary>
+    /// Decoder FLOPs of ingest per second of media: Σ stream_flops / Σ media time they cover (each stream's last answer,
+    /// Answer.stream_span); NaN without answers. Comparable across policies, unlike <see cref="FlopsRatio"/>, whose
+    /// baseline for a pruned stream attends to its own pruned cache.
+    /// </summary>
+    public double FlopsPerMediaSecond { get; init; } = double.NaN;
+
     public long ServerRssFirstBytes { get; init; } = -1;
 
     public long ServerRssLastBytes { get; init; } = -1;

@@ -49,6 +49,26 @@ public sealed class CapacitySearchTests
     }
 
     [Fact]
+    public async Task EachArmMayStartAtItsOwnSize()
+    {
+        // A small model and a large one in one run: the large one's arms start at 1 stream, the small one's at the search's 8.
+        var small = new CapacityArm("tiny", Contract.PruningPolicy.None);
+        var large = new CapacityArm("camera", Contract.PruningPolicy.None, StartStreams: 1);
+        var capacity = new Dictionary<CapacityArm, int> { [small] = 20, [large] = 3 };
+        var order = new List<(CapacityArm Arm, int N)>();
+        var result = await CapacitySearch.RunAsync([small, large], (arm, n, _) =>
+        {
+            order.Add((arm, n));
+            return Task.FromResult(Level(n, capacity[arm], 1));
+        }, new CapacityOptions { StartStreams = 8, MaxStreams = 64, Resolution = 0 });
+
+        Assert.Equal([20, 3], result.Rows.Select(r => r.MaxStreams));
+        Assert.Equal([1, 2, 4, 3], order.Where(o => o.Arm == large).Select(o => o.N));
+        Assert.Equal(8, order.First(o => o.Arm == small).N);
+        await Assert.ThrowsAsync<ArgumentException>(() => CapacitySearch.RunAsync([large with { StartStreams = 100 }], (_, n, _) => Task.FromResult(Level(n, 1, 1)), new CapacityOptions { StartStreams = 1, MaxStreams = 64 }));
+    }
+
+    [Fact]
     public void TheCriterionIsP95BelowTheLimitAndNoDroppedWindow()
     {
         Assert.Equal("", CapacitySearch.Why(new LevelMeasurement(1, 999, 5, 5, 0, 0, 0, 1), 1000));
