@@ -10,7 +10,7 @@ namespace FastAV.Live.Cli;
 ///   ls [--prefix P] [--page-size N]
 ///   get --stream-id ID
 /// and for every verb: --server URL (default $FASTAV_SERVER or http://127.0.0.1:50051), --token T ($FASTAV_TOKEN),
-/// --ca FILE, --timeout DURATION, --plain. `--help` (or -h) after a verb prints that verb's help (<see cref="UsageOf"/>).
+/// --ca FILE, --cert FILE [--key FILE], --tenant NAME, --timeout DURATION, --plain. `--help` (or -h) after a verb prints that verb's help (<see cref="UsageOf"/>).
 /// </summary>
 public sealed class CliArguments
 {
@@ -25,6 +25,15 @@ public sealed class CliArguments
 
     /// <summary>--ca: the CA certificate trusted for https:// instead of the system's.</summary>
     public string? CaCertificatePath { get; private set; }
+
+    /// <summary>--cert: the client certificate presented on https:// (PEM with --key, or PFX).</summary>
+    public string? ClientCertificatePath { get; private set; }
+
+    /// <summary>--key: the PEM private key of --cert.</summary>
+    public string? ClientCertificateKeyPath { get; private set; }
+
+    /// <summary>--tenant: another tenant's streams, for an admin (metadata x-fastav-tenant).</summary>
+    public string? Tenant { get; private set; }
 
     public TimeSpan? Timeout { get; private set; }
 
@@ -108,6 +117,11 @@ public sealed class CliArguments
           --token TOKEN         sent as "authorization: Bearer TOKEN" on every call (default $FASTAV_TOKEN, else none)
           --ca FILE             PEM or DER certificate of the CA to trust for https:// instead of the system's
                                 (a self-signed server certificate is its own CA) (default: the system's CAs)
+          --cert FILE           client certificate for https:// servers that authenticate by certificate: PEM
+                                (with --key) or PFX (default none)
+          --key FILE            PEM private key of --cert (default none)
+          --tenant NAME         act on tenant NAME's streams (ask, ls, get; needs role admin) as metadata
+                                x-fastav-tenant (default: the caller's own tenant; ls of an admin: every tenant)
           --timeout DURATION    the call's deadline: 500ms, 5s, 2m, 1h (default: 30s for ask, ls, get; none for stream)
           --plain               one line per response, even on a terminal (default: a live view on a terminal)
           -h, --help            this help
@@ -177,6 +191,9 @@ public sealed class CliArguments
             case ("--server", _): Server = value(); break;
             case ("--token", _): Token = value(); break;
             case ("--ca", _): CaCertificatePath = value(); break;
+            case ("--cert", _): ClientCertificatePath = value(); break;
+            case ("--key", _): ClientCertificateKeyPath = value(); break;
+            case ("--tenant", "ask" or "ls" or "get"): Tenant = value(); break;
             case ("--timeout", _): Timeout = DurationText.Parse(flag, value()); break;
             case ("--plain", _): Plain = true; break;
             case ("--stream-id", "stream" or "ask" or "get"): StreamId = value(); break;
@@ -209,6 +226,11 @@ public sealed class CliArguments
         if (!Uri.TryCreate(Server, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
         {
             throw new CliUsageException($"--server: '{Server}' is not an http:// or https:// URL such as {DefaultServer}");
+        }
+
+        if (ClientCertificateKeyPath is not null && ClientCertificatePath is null)
+        {
+            throw new CliUsageException("--key: belongs to a --cert");
         }
 
         switch (Verb)

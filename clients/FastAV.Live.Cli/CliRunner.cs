@@ -39,6 +39,9 @@ public static class CliRunner
                     CallTimeout = parsed.Timeout ?? TimeSpan.FromSeconds(30),
                     StreamTimeout = parsed.Timeout,
                     CaCertificatePath = parsed.CaCertificatePath,
+                    ClientCertificatePath = parsed.ClientCertificatePath,
+                    ClientCertificateKeyPath = parsed.ClientCertificateKeyPath,
+                    Headers = parsed.Tenant is { } tenant ? [new("x-fastav-tenant", tenant)] : [],
                 });
             var live = interactive && !parsed.Plain;
             return parsed.Verb switch

@@ -14,7 +14,7 @@ namespace FastAV.Live.Client;
 /// CA file is given, TLS that trusts that CA (a self-signed server certificate is its own CA). Connections are made by
 /// HttpClient (our connect callback), not by the channel's client-side load balancer, which this service does not use
 /// (an L7 proxy routes by stream id): a refused connection then reads "Connection refused (host:port)", not "Error
-/// connecting to subchannel.".
+/// connecting to subchannel.". A client certificate, when given, is presented to servers that authenticate by certificate.
 /// </summary>
 public static class LiveChannel
 {
@@ -33,10 +33,12 @@ public static class LiveChannel
         if (options.CaCertificatePath is { } path)
         {
             var ca = LoadCertificate(path);
-            handler.SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsTrusted(ca, certificate, errors),
-            };
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsTrusted(ca, certificate, errors);
+        }
+
+        if (options.ClientCertificatePath is { } clientPath)
+        {
+            handler.SslOptions.ClientCertificates = [LoadClientCertificate(clientPath, options.ClientCertificateKeyPath)];
         }
 
         var channel = new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true };
@@ -88,6 +90,26 @@ public static class LiveChannel
         catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
         {
             throw new ArgumentException($"CA certificate '{path}' cannot be read as a PEM or DER certificate: {ex.Message}", nameof(path), ex);
+        }
+    }
+
+    /// <summary>A PEM certificate with its PEM key, or a PFX; with its private key, as TLS needs.</summary>
+    private static X509Certificate2 LoadClientCertificate(string path, string? keyPath)
+    {
+        try
+        {
+            if (keyPath is not null)
+            {
+                // An ephemeral PEM key works on Linux; PFX bytes give a key every platform's TLS stack accepts.
+                using var pem = X509Certificate2.CreateFromPemFile(path, keyPath);
+                return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+            }
+
+            return X509CertificateLoader.LoadPkcs12FromFile(path, null);
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"client certificate '{path}' cannot be read with its key (PEM certificate + PEM key, or PFX): {ex.Message}", nameof(path), ex);
         }
     }
 

@@ -23,6 +23,12 @@ public sealed record LiveClientOptions
     /// <summary>PEM or DER certificate of the CA that signed the server's certificate (or the self-signed certificate itself), trusted instead of the system's CAs for https://. Default none (system CAs).</summary>
     public string? CaCertificatePath { get; init; }
 
+    /// <summary>PEM (or PFX) client certificate presented on https:// for servers that authenticate by certificate (Server:ClientCertificateMode). Default none.</summary>
+    public string? ClientCertificatePath { get; init; }
+
+    /// <summary>PEM private key of <see cref="ClientCertificatePath"/> when that is a PEM certificate. Default none.</summary>
+    public string? ClientCertificateKeyPath { get; init; }
+
     /// <summary>While calls are open, ping the server after this long without a frame from it; Infinite = never. Default 30 s.</summary>
     public TimeSpan KeepAlivePingDelay { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -61,6 +67,16 @@ public sealed record LiveClientOptions
         if (KeepAlivePingTimeout != Timeout.InfiniteTimeSpan && KeepAlivePingTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(KeepAlivePingTimeout), KeepAlivePingTimeout, "must be positive, or Infinite");
+        }
+
+        if (ClientCertificatePath is { } certificate && !File.Exists(certificate))
+        {
+            throw new ArgumentException($"client certificate '{certificate}' does not exist", nameof(ClientCertificatePath));
+        }
+
+        if (ClientCertificateKeyPath is { } keyPath && (ClientCertificatePath is null || !File.Exists(keyPath)))
+        {
+            throw new ArgumentException(ClientCertificatePath is null ? "needs ClientCertificatePath" : $"client certificate key '{keyPath}' does not exist", nameof(ClientCertificateKeyPath));
         }
 
         if (BearerToken is { } token && (token.Length == 0 || !token.All(IsVisibleAscii)))

@@ -137,16 +137,32 @@ public sealed class AllFeaturesTests
     }
 
     [Fact]
-    public async Task Literal_api_keys_become_the_file_auth_api_keys_file_points_to()
+    public async Task Literal_tenants_become_the_json_tenants_file_the_server_reads()
     {
         var chart = await ChartAsync();
         var secret = chart.Single("Secret", $"{RenderedChart.FullName}-api-keys");
 
-        Assert.Equal("test-key-one\ntest-key-two\n", Decode(secret["data"]!["api-keys"]));
+        // The rendered file parses with the server's own reader, to the tenants the values list.
+        var file = Encoding.UTF8.GetBytes(Decode(secret["data"]!["api-keys"]));
+        var tenants = FastAV.Live.Server.Tenants.TenantsFile.Parse(file, "rendered api-keys");
+        Assert.Equal(["site-a", "noc"], tenants.Tenants.Select(t => t.Name));
+        var siteA = tenants.Find("site-a")!;
+        Assert.Equal(FastAV.Live.Server.Tenants.TenantRoles.Stream | FastAV.Live.Server.Tenants.TenantRoles.Ask | FastAV.Live.Server.Tenants.TenantRoles.Read, siteA.Roles);
+        Assert.Equal(4, siteA.Quotas.MaxStreams);
+        Assert.Equal(8, siteA.Quotas.MaxStandingQuestions);
+        Assert.Equal(2, siteA.Quotas.MaxAsksPerSecond);
+        Assert.Equal(4_000_000, siteA.Quotas.MaxMediaBytesPerSecond);
+        Assert.Equal(1, tenants.CertificateNameCount);
+        Assert.Equal(2, tenants.KeyCount);
+        Assert.Equal(FastAV.Live.Server.Tenants.TenantRoles.Read | FastAV.Live.Server.Tenants.TenantRoles.Admin, tenants.Find("noc")!.Roles);
+
         Assert.Equal("/etc/fastav/auth/api-keys", chart.Env["FASTAV_Auth__ApiKeysFile"]);
         Assert.Equal("/etc/fastav/auth", (string?)chart.ServerMount("api-keys")!["mountPath"]);
         Assert.Equal("api-keys", (string?)chart.Volume("api-keys")!["secret"]!["items"]![0]!["path"]);
-        Assert.NotNull(chart.Workload["spec"]!["template"]!["metadata"]!["annotations"]!["checksum/api-keys"]);
+
+        // The server reloads the file when the secret changes: editing tenants must not roll the pods (and end their streams).
+        Assert.Null(chart.Workload["spec"]!["template"]!["metadata"]!["annotations"]!["checksum/api-keys"]);
+        Assert.Null(chart.ServerMount("api-keys")!["subPath"]); // a subPath mount would never see the secret change
     }
 
     [Fact]
@@ -173,6 +189,10 @@ public sealed class AllFeaturesTests
         Assert.Equal("metrics", (string?)endpoint["port"]);
         Assert.Equal("/metrics", (string?)endpoint["path"]);
         Assert.Equal("10s", (string?)endpoint["interval"]);
+        // With a tenants file /metrics needs a read+admin key: the scrape sends the one in the named secret.
+        Assert.Equal("Bearer", (string?)endpoint["authorization"]!["type"]);
+        Assert.Equal("fastav-metrics-reader", (string?)endpoint["authorization"]!["credentials"]!["name"]);
+        Assert.Equal("token", (string?)endpoint["authorization"]!["credentials"]!["key"]);
 
         // The selector matches the main Service and not the headless one (one scrape per pod).
         var selector = monitor["spec"]!["selector"]!;

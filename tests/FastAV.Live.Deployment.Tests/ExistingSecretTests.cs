@@ -76,8 +76,9 @@ public sealed class ExistingSecretTests
     [InlineData("tls: {enabled: true, existingSecret: a, clientCertificateMode: AllowCertificate, clientCa: {certificate: x, existingSecret: {name: b}}}", "tls.clientCa: set")]
     [InlineData("tls: {clientCertificateMode: RequireCertificate}", "tls.clientCertificateMode: client certificates need tls.enabled")]
     [InlineData("tls: {enabled: true, existingSecret: a, clientCertificateMode: RequireCertificate, clientCa: {certificate: x}}", "tests.clientCertificateSecret")]
-    [InlineData("auth: {apiKeys: {enabled: true}}", "auth.apiKeys.enabled needs auth.apiKeys.existingSecret.name or auth.apiKeys.keys")]
-    [InlineData("auth: {apiKeys: {enabled: true, keys: [k], existingSecret: {name: s}}}", "auth.apiKeys: set")]
+    [InlineData("auth: {apiKeys: {enabled: true}}", "auth.apiKeys.enabled needs auth.apiKeys.existingSecret.name or auth.apiKeys.tenants")]
+    [InlineData("auth: {apiKeys: {enabled: true, tenants: [{name: a, roles: [read]}], existingSecret: {name: s}}}", "auth.apiKeys: set")]
+    [InlineData("auth: {apiKeys: {enabled: true, tenants: [{name: a, roles: [read]}, {name: a, roles: [ask]}]}}", "auth.apiKeys.tenants[1].name: a is defined twice")]
     public async Task Incomplete_or_doubled_secret_values_are_refused_naming_the_field(string values, string message)
     {
         var run = await RenderedChart.TemplateAsync(values);

@@ -54,10 +54,11 @@ public sealed class NotesTests : IDisposable
         Assert.Contains("helm test cam -n media", notes);
         Assert.Contains("x-fastav-stream-id", notes);
         Assert.DoesNotContain("Autoscaling", notes);
+        Assert.Contains("WARNING: auth.apiKeys.enabled is false: anyone who reaches the gRPC port can stream, ask and list", notes);
     }
 
     [Fact]
-    public async Task Notes_follow_tls_autoscaling_statefulset_and_literal_keys()
+    public async Task Notes_follow_tls_autoscaling_statefulset_and_credentials()
     {
         var notes = await RenderNotesAsync(File.ReadAllText(Path.Combine(HelmTool.ChartDirectory, "ci", "all-features-values.yaml")));
 
@@ -67,7 +68,9 @@ public sealed class NotesTests : IDisposable
         Assert.Contains("Model: /mnt/models/fastav-7b", notes);
         Assert.Contains("grpcurl -insecure", notes);
         Assert.Contains("Autoscaling (keda): 2–8 pods", notes);
-        Assert.Contains("WARNING: auth.apiKeys.keys holds API keys in the values", notes);
+        Assert.Contains("Calls need credentials: metadata \"authorization: Bearer <API key>\" or a client certificate the tenants file maps", notes);
+        Assert.Contains("The tenants file (/etc/fastav/auth/api-keys) is reloaded when its secret changes", notes);
+        Assert.DoesNotContain("WARNING", notes);
     }
 
     static void CopyDirectory(string from, string to)

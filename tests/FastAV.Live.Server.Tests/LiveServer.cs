@@ -41,21 +41,27 @@ public sealed class LiveServer : IAsyncDisposable
     /// <paramref name="settings"/> are more command-line settings ("--Http2:KeepAlivePingDelay", "00:00:01").
     /// </summary>
     /// <param name="logging">Log providers to add (none by default).</param>
-    public static async Task<LiveServer> StartAsync(
-        Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, Action<ILoggingBuilder>? logging = null, params string[] settings)
+    public static Task<LiveServer> StartAsync(
+        Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, Action<ILoggingBuilder>? logging = null, params string[] settings) =>
+        StartWithHostAsync(configure, inference, logging is null ? null : b => logging(b.Logging), settings);
+
+    /// <summary>As <see cref="StartAsync"/>; <paramref name="host"/> adds services or log providers (a fake clock, a log recorder) after the host's own.</summary>
+    public static async Task<LiveServer> StartWithHostAsync(
+        Action<LiveAnalyticsOptions>? configure, Action<InferenceOptions>? inference, Action<WebApplicationBuilder>? host, params string[] settings)
     {
+        // --urls first so a setting can replace it (https:// for TLS tests).
         var app = ServerHost.Build(
             ["--urls", "http://127.0.0.1:0", "--Server:HttpUrls", "http://127.0.0.1:0", .. settings],
             builder =>
             {
                 builder.Logging.ClearProviders();
-                logging?.Invoke(builder.Logging);
                 if (configure is not null)
                 {
                     builder.Services.Configure(configure);
                 }
 
                 builder.Services.Configure(inference ?? (o => o.Model = ModelHost.None));
+                host?.Invoke(builder);
             });
         try
         {

@@ -15,11 +15,12 @@ internal static class PythonProbe
     public static string RepoRoot { get; } = FindRepoRoot();
 
     /// <summary>The script's result object (see the probe's docstring).</summary>
-    public static async Task<JsonObject> RunAsync(string target, JsonObject script)
+    /// <param name="options">More probe options: --token KEY, --ca CA.pem, --cert C.pem --key K.pem.</param>
+    public static async Task<JsonObject> RunAsync(string target, JsonObject script, params string[] options)
     {
         var (exit, stdout, stderr) = await RunProcessAsync(
             "/usr/bin/python3",
-            [Path.Combine(RepoRoot, "clients", "python", "fastav_live_probe.py"), "--target", target, "--stubs", Stubs.Value, "--timeout", "60"],
+            [Path.Combine(RepoRoot, "clients", "python", "fastav_live_probe.py"), "--target", target, "--stubs", Stubs.Value, "--timeout", "60", .. options],
             script.ToJsonString());
         if (exit != 0)
         {

@@ -210,11 +210,18 @@ includes this, so a bad combination stops `helm template` / `helm install` namin
 {{- end }}
 {{- $keys := $v.auth.apiKeys }}
 {{- if $keys.enabled }}
-{{- if and (not $keys.existingSecret.name) (not $keys.keys) }}
-{{- fail "auth.apiKeys: auth.apiKeys.enabled needs auth.apiKeys.existingSecret.name or auth.apiKeys.keys" }}
+{{- if and (not $keys.existingSecret.name) (not $keys.tenants) }}
+{{- fail "auth.apiKeys: auth.apiKeys.enabled needs auth.apiKeys.existingSecret.name or auth.apiKeys.tenants" }}
 {{- end }}
-{{- if and $keys.existingSecret.name $keys.keys }}
-{{- fail "auth.apiKeys: set auth.apiKeys.existingSecret.name or auth.apiKeys.keys, not both" }}
+{{- if and $keys.existingSecret.name $keys.tenants }}
+{{- fail "auth.apiKeys: set auth.apiKeys.existingSecret.name or auth.apiKeys.tenants, not both" }}
+{{- end }}
+{{- $names := list }}
+{{- range $i, $t := $keys.tenants }}
+{{- if has $t.name $names }}
+{{- fail (printf "auth.apiKeys.tenants[%d].name: %s is defined twice" $i $t.name) }}
+{{- end }}
+{{- $names = append $names $t.name }}
 {{- end }}
 {{- end }}
 {{- $a := $v.autoscaling }}

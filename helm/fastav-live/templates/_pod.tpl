@@ -91,9 +91,6 @@ metadata:
     {{- if and (include "fastav-live.clientCaEnabled" .) $v.tls.clientCa.certificate }}
     checksum/client-ca: {{ include (print $.Template.BasePath "/secret-client-ca.yaml") . | sha256sum }}
     {{- end }}
-    {{- if and $v.auth.apiKeys.enabled $v.auth.apiKeys.keys }}
-    checksum/api-keys: {{ include (print $.Template.BasePath "/secret-api-keys.yaml") . | sha256sum }}
-    {{- end }}
     {{- with $v.podAnnotations }}
     {{- toYaml . | nindent 4 }}
     {{- end }}

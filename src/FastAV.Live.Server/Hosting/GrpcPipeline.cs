@@ -1,6 +1,7 @@
 using FastAV.Live.Server.Hosting.Compression;
 using FastAV.Live.Server.Hosting.Interceptors;
 using FastAV.Live.Server.Observability;
+using FastAV.Live.Server.Tenants;
 using Grpc.HealthCheck;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -30,16 +31,28 @@ public static class GrpcPipeline
             o.ResponseCompressionAlgorithm = options.ResponseCompression == "identity" ? null : options.ResponseCompression;
             o.ResponseCompressionLevel = options.ResponseCompressionLevel;
 
-            // Every call passes these in order. Authentication belongs here too, after logging (so a refused call is
-            // logged with its peer); metrics are outermost, so they time and count every outcome.
+            // Every call passes these in order. Metrics are outermost, so they time and count every outcome; auth after
+            // logging, so a refused call is logged with its peer; quota trailers inside auth, so every RESOURCE_EXHAUSTED
+            // by a quota the handler throws gets its retry details.
             o.Interceptors.Add<CallTelemetryInterceptor>();
             o.Interceptors.Add<CallLoggingInterceptor>();
             o.Interceptors.Add<MethodPathInterceptor>();
+            o.Interceptors.Add<AuthInterceptor>();
+            o.Interceptors.Add<QuotaInterceptor>();
             o.Interceptors.Add<DrainInterceptor>();
         });
         services.AddGrpcReflection();
         services.TryAddSingleton(new ServerOptions());
         services.TryAddSingleton<ServerDrain>();
+        // Tenants: without an AuthOptions from the host (fastav serve binds section "Auth") the pipeline is open.
+        services.TryAddSingleton(new AuthOptions());
+        services.TryAddSingleton<TenantDirectory>();
+        services.TryAddSingleton<CallerAuthenticator>();
+        services.TryAddSingleton<HttpCallerCheck>();
+        // The side port's /metrics and /dashboard ask the same credentials as the API (open without a tenants file).
+        services.TryAddSingleton<IHttpSideAccess>(sp => sp.GetRequiredService<HttpCallerCheck>());
+        services.TryAddSingleton<TrustMetrics>();
+        services.AddHostedService<TenantsFileWatcher>();
         services.TryAddSingleton<HealthServiceImpl>();
         services.TryAddSingleton<ServerHealth>();
         services.TryAddSingleton(TimeProvider.System);

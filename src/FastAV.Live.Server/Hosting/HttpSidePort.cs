@@ -49,7 +49,7 @@ public static class HttpSidePort
 
         if (endpoint is { Protected: true })
         {
-            // Credentials are checked here (branch `tenants` registers its IHttpSideAccess); probes never are.
+            // Credentials are checked here (Tenants.HttpCallerCheck, the API's keys and certificates); probes never are.
             var access = context.RequestServices.GetRequiredService<IHttpSideAccess>();
             if (!await access.AllowsAsync(context).ConfigureAwait(false))
             {

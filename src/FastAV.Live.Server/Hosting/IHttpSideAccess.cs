@@ -2,9 +2,9 @@ namespace FastAV.Live.Server.Hosting;
 
 /// <summary>
 /// Decides whether a request may read a protected side-port endpoint (/metrics, /dashboard and its data). The
-/// default (<see cref="OpenHttpSideAccess"/>) lets everyone in: the side port listens on loopback unless configured
-/// otherwise. Authentication (API keys, client certificates) replaces it with one that checks the request's
-/// credentials; a refusal may set its own status (401 or 403) and headers, otherwise the client gets 401.
+/// registered one (Tenants.HttpCallerCheck) asks the credentials of the API when a tenants file is configured and lets
+/// everyone in otherwise (the side port listens on loopback unless configured otherwise); a refusal sets its status
+/// (401 or 403) and headers, otherwise the client gets 401.
 /// </summary>
 public interface IHttpSideAccess
 {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace FastAV.Live.Server.Hosting;
 
@@ -11,12 +12,17 @@ public static class KestrelEndpoints
     {
         options.Validate();
         X509Certificate2? certificate = null;
+        ClientCertificateAuthority? clients = null;
         foreach (var url in options.ParseUrls())
         {
             var tls = url.Scheme == "https";
             if (tls)
             {
                 certificate ??= LoadCertificate(options);
+                if (options.ClientCertificateMode != ClientCertificateMode.NoCertificate)
+                {
+                    clients ??= ClientCertificateAuthority.Load(options.ClientCertificateCaPath!);
+                }
             }
 
             void Listen(ListenOptions listen)
@@ -25,7 +31,13 @@ public static class KestrelEndpoints
                 listen.Protocols = tls ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http2;
                 if (tls)
                 {
-                    listen.UseHttps(certificate!);
+                    var https = new HttpsConnectionAdapterOptions { ServerCertificate = certificate, ClientCertificateMode = options.ClientCertificateMode };
+                    if (clients is not null)
+                    {
+                        https.ClientCertificateValidation = clients.Validate;
+                    }
+
+                    listen.UseHttps(https);
                 }
             }
 

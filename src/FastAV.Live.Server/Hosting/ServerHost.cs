@@ -2,6 +2,7 @@ using FastAV.Live.Contracts.V1;
 using FastAV.Live.Server.Observability;
 using FastAV.Live.Server.Services;
 using FastAV.Live.Server.Streams;
+using FastAV.Live.Server.Tenants;
 using Microsoft.Extensions.Options;
 
 namespace FastAV.Live.Server.Hosting;
@@ -30,12 +31,15 @@ public static class ServerHost
         var grpcOptions = Bind<GrpcOptions>(builder.Configuration, GrpcOptions.SectionName);
         var http2 = Bind<Http2LimitOptions>(builder.Configuration, Http2LimitOptions.SectionName);
         Fail(http2.Validate());
+        var authOptions = Bind<AuthOptions>(builder.Configuration, AuthOptions.SectionName);
+        authOptions.Validate();
 
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // The library logs every non-OK status at Information; our interceptor logs each call's end (Debug) with its stream.
         builder.Logging.AddFilter("Grpc.AspNetCore.Server", LogLevel.Warning);
         builder.Services.AddSingleton(serverOptions);
         builder.Services.AddSingleton(http2);
+        builder.Services.AddSingleton(authOptions);
         // The drain (health NOT_SERVING for DrainDelay, then calls end) runs first; ShutdownTimeout is what in-flight calls get after it.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = serverOptions.DrainDelay + serverOptions.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel => KestrelEndpoints.Configure(kestrel, serverOptions, http2));
@@ -47,6 +51,8 @@ public static class ServerHost
         var app = builder.Build();
         app.Services.ValidateLiveAnalyticsOptions();
         _ = app.Services.GetRequiredService<LiveTelemetry>(); // its instruments exist (at 0) before the first scrape
+        // The tenants file loads now: a bad one stops start-up; none at all is logged as an open server, once.
+        app.Services.GetRequiredService<TenantDirectory>().AnnounceOpen();
         var live = app.Services.GetRequiredService<IOptions<LiveAnalyticsOptions>>().Value;
         Fail(grpcOptions.Validate(Math.Max(live.MaxVideoPayloadBytes, live.MaxAudioPayloadBytes)));
 

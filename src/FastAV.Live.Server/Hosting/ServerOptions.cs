@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
 namespace FastAV.Live.Server.Hosting;
 
 /// <summary>Where and how the server listens (configuration section "Server", plus the standard "urls" key).</summary>
@@ -21,6 +23,16 @@ public sealed class ServerOptions
     public string? CertificateKeyPath { get; set; }
 
     public string? CertificatePassword { get; set; }
+
+    /// <summary>
+    /// Client certificates on https:// addresses: NoCertificate (default), AllowCertificate (asked for; a call without one
+    /// needs an API key) or RequireCertificate (the TLS handshake fails without one). A certificate must chain to
+    /// <see cref="ClientCertificateCaPath"/>, else the handshake fails; the tenants file maps it to a tenant.
+    /// </summary>
+    public ClientCertificateMode ClientCertificateMode { get; set; } = ClientCertificateMode.NoCertificate;
+
+    /// <summary>PEM bundle of the CAs client certificates must chain to (needed unless ClientCertificateMode is NoCertificate).</summary>
+    public string? ClientCertificateCaPath { get; set; }
 
     /// <summary>After a stop signal, how long health reports NOT_SERVING while calls are still accepted (lets load balancers move away).</summary>
     public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
@@ -58,6 +70,35 @@ public sealed class ServerOptions
         if (ParseHttpUrls().FirstOrDefault(h => h.Port != 0 && urls.Any(u => u.Port == h.Port && (u.Host == h.Host || u.Host == "0.0.0.0" || h.Host == "0.0.0.0"))) is { } clash)
         {
             throw new InvalidOperationException($"Server:HttpUrls '{clash.OriginalString}' uses the port of a Server:Urls address: the side port needs a port of its own.");
+        }
+
+        if (ClientCertificateMode is not (ClientCertificateMode.NoCertificate or ClientCertificateMode.AllowCertificate or ClientCertificateMode.RequireCertificate))
+        {
+            throw new InvalidOperationException($"Server:ClientCertificateMode must be NoCertificate, AllowCertificate or RequireCertificate, got {ClientCertificateMode}.");
+        }
+
+        if (ClientCertificateMode != ClientCertificateMode.NoCertificate)
+        {
+            if (!urls.Any(u => u.Scheme == "https"))
+            {
+                throw new InvalidOperationException($"Server:ClientCertificateMode {ClientCertificateMode} needs an https:// address in Server:Urls (client certificates are part of TLS).");
+            }
+
+            if (string.IsNullOrEmpty(ClientCertificateCaPath))
+            {
+                throw new InvalidOperationException($"Server:ClientCertificateMode {ClientCertificateMode} needs Server:ClientCertificateCaPath, the PEM bundle of the CAs client certificates chain to.");
+            }
+        }
+
+        if (ClientCertificateCaPath is not null && !File.Exists(ClientCertificateCaPath))
+        {
+            throw new InvalidOperationException($"Server:ClientCertificateCaPath '{ClientCertificateCaPath}' does not exist.");
+        }
+
+        if (ClientCertificateMode != ClientCertificateMode.NoCertificate)
+        {
+            // Read now, so a bundle without a certificate stops start-up with one line, not when Kestrel binds.
+            _ = ClientCertificateAuthority.Load(ClientCertificateCaPath!);
         }
 
         if (DrainDelay < TimeSpan.Zero || ShutdownTimeout < TimeSpan.Zero || CloseDelay < TimeSpan.Zero)

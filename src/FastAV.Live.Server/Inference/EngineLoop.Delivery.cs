@@ -121,19 +121,20 @@ public sealed partial class EngineLoop
         }
 
         var standing = StandingId(id);
-        var streamId = standing is null ? id : id[..id.IndexOf('/', StringComparison.Ordinal)];
+        var streamId = standing is null ? id : id[..id.LastIndexOf('/')];
         if (_streams.TryGetValue(streamId, out var owner))
         {
             owner.Sink.Warning(Contract.WarningCode.AnswerFailed, $"the engine failed on {(standing is null ? "a window" : "standing question " + standing)}: {message}", owner.LastPrefilledEndUs);
         }
     }
 
-    // "{stream}/{question}@{window}" (LiveEngine.StandingAnswerId) → the question id; null for other ids.
+    // "{stream}/{question}@{window}" (LiveEngine.StandingAnswerId) → the question id; null for other ids. The stream may
+    // be "tenant/id" (StreamKey.QualifiedId): the question is what follows the last '/' (no identifier holds '/' or '@').
     private static string? StandingId(string engineId)
     {
         if (engineId.StartsWith("q/", StringComparison.Ordinal)) return null;
-        var slash = engineId.IndexOf('/', StringComparison.Ordinal);
         var at = engineId.LastIndexOf('@');
+        var slash = at > 0 ? engineId.LastIndexOf('/', at) : -1;
         return slash > 0 && at > slash ? engineId[(slash + 1)..at] : null;
     }
 

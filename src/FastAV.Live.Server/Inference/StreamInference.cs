@@ -18,7 +18,8 @@ public sealed class StreamInference : IDisposable
     private readonly Queue<(long ReachedUs, long Timestamp)> _reached = new();
     private long _lastReachedUs = long.MinValue;
 
-    public StreamInference(ModelHost host, Contract.StreamOpen open, StreamPlan plan, IStreamSink sink, TimeProvider time)
+    /// <param name="engineId">The stream's name in the engine, unique across tenants (StreamKey.QualifiedId); default: the stream id.</param>
+    public StreamInference(ModelHost host, Contract.StreamOpen open, StreamPlan plan, IStreamSink sink, TimeProvider time, string? engineId = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(open);
@@ -27,7 +28,7 @@ public sealed class StreamInference : IDisposable
         _time = time;
         _preparer = new WindowPreparer(host.Featurizer!, model.ImageSize);
         _media = new StreamMedia(open.Video, open.Audio, model.Manifest.WindowSeconds, model.FramesPerWindow, host.Options.WindowLatenessSeconds, host.Featurizer!.Fit);
-        Engine = _loop.Open(open.StreamId, plan, sink, open.StandingQuestions);
+        Engine = _loop.Open(engineId ?? open.StreamId, plan, sink, open.StandingQuestions);
     }
 
     public EngineStream Engine { get; }

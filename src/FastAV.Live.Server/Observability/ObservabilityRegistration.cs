@@ -53,12 +53,11 @@ public static class ObservabilityRegistration
         services.TryAddSingleton<LiveTelemetry>();
         services.TryAddSingleton<ServerReadiness>();
         services.TryAddSingleton<Dashboard.DashboardSnapshot>();
-        services.TryAddSingleton<IHttpSideAccess, OpenHttpSideAccess>();
 
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(tracing.ServiceName))
             .WithMetrics(metrics => metrics
-                .AddMeter([LiveMetrics.MeterName, .. FrameworkMeters])
+                .AddMeter([LiveMetrics.MeterName, Tenants.TrustMetrics.MeterName, .. FrameworkMeters])
                 .AddPrometheusExporter(o =>
                 {
                     // Series carry exactly the labels the chart's dashboard and autoscalers use.

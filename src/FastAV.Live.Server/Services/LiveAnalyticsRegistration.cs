@@ -1,6 +1,7 @@
 using FastAV.Live.Server.Hosting;
 using FastAV.Live.Server.Inference;
 using FastAV.Live.Server.Streams;
+using FastAV.Live.Server.Tenants;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,7 @@ namespace FastAV.Live.Server.Services;
 
 /// <summary>
 /// Registers what LiveAnalytics needs: its options (section "LiveAnalytics", validated at start-up), the stream
-/// registry, the model host and the drain signal. The host maps the service (<c>MapGrpcService&lt;LiveAnalyticsService&gt;</c>).
+/// registry, the quotas (section "Quotas"), the model host and the drain signal. The host maps the service (<c>MapGrpcService&lt;LiveAnalyticsService&gt;</c>).
 /// </summary>
 public static class LiveAnalyticsRegistration
 {
@@ -25,6 +26,12 @@ public static class LiveAnalyticsRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiveAnalyticsOptions>, LiveAnalyticsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StreamRegistry>();
+        services.AddOptions<QuotaOptions>().Bind(configuration.GetSection(QuotaOptions.SectionName)).Validate(o =>
+        {
+            o.Validate();
+            return true;
+        });
+        services.TryAddSingleton<QuotaBook>();
         var inferenceOptions = services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.SectionName));
         if (inference is not null)
         {
@@ -45,6 +52,7 @@ public static class LiveAnalyticsRegistration
         try
         {
             _ = services.GetRequiredService<IOptions<LiveAnalyticsOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<QuotaOptions>>().Value;
             _ = services.GetRequiredService<ModelHost>(); // the model loads at start-up, not on the first call
         }
         catch (OptionsValidationException ex)

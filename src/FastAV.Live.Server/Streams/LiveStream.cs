@@ -8,10 +8,11 @@ public sealed class LiveStream
     private readonly List<StandingQuestion> _standing;
     private readonly Lock _standingGate = new();
 
-    public LiveStream(StreamOpen open, StreamSettings settings, string peer, DateTimeOffset openedAt, long openedTimestamp)
+    public LiveStream(StreamOpen open, StreamSettings settings, string peer, DateTimeOffset openedAt, long openedTimestamp, string tenant = Tenants.Tenant.DefaultName)
     {
         ArgumentNullException.ThrowIfNull(open);
         Id = open.StreamId;
+        Tenant = tenant;
         Open = open.Clone();
         Settings = settings;
         Peer = peer;
@@ -21,6 +22,12 @@ public sealed class LiveStream
     }
 
     public string Id { get; }
+
+    /// <summary>The tenant that opened the stream: only its callers (and admins) see it.</summary>
+    public string Tenant { get; }
+
+    /// <summary>The registry's key: tenant and id.</summary>
+    public StreamKey Key => new(Tenant, Id);
 
     /// <summary>The StreamOpen as received (a copy; never changed).</summary>
     public StreamOpen Open { get; }

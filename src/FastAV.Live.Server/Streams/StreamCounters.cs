@@ -23,6 +23,9 @@ public sealed class StreamCounters
     private long _decodeErrors;
     private long _answersDropped;
     private long _discontinuities;
+    private long _asksRefused;
+    private long _standingRefused;
+    private long _mediaRefused;
     private long _lastVideoPtsUs = -1;
     private long _lastAudioPtsUs = -1;
     private long _firstPtsUs = -1;
@@ -53,6 +56,15 @@ public sealed class StreamCounters
 
     /// <summary>pts discontinuities (clock jumps and resets) over both tracks.</summary>
     public long PtsDiscontinuities => Interlocked.Read(ref _discontinuities);
+
+    /// <summary>Ask calls about the stream refused by an asks_per_second quota.</summary>
+    public long AsksRefused => Interlocked.Read(ref _asksRefused);
+
+    /// <summary>Standing questions refused by a max_standing_questions quota.</summary>
+    public long StandingQuestionsRefused => Interlocked.Read(ref _standingRefused);
+
+    /// <summary>Media messages refused by a media_bytes_per_second quota.</summary>
+    public long MediaMessagesRefused => Interlocked.Read(ref _mediaRefused);
 
     public long LastVideoPtsUs => Interlocked.Read(ref _lastVideoPtsUs);
 
@@ -119,6 +131,12 @@ public sealed class StreamCounters
     public void AddDroppedAnswer() => Interlocked.Increment(ref _answersDropped);
 
     public void AddDiscontinuity() => Interlocked.Increment(ref _discontinuities);
+
+    public void AddAskRefused() => Interlocked.Increment(ref _asksRefused);
+
+    public void AddStandingQuestionRefused() => Interlocked.Increment(ref _standingRefused);
+
+    public void AddMediaRefused() => Interlocked.Increment(ref _mediaRefused);
 
     /// <summary>Rejections for one reason.</summary>
     public long Rejections(WarningCode code) => (int)code < _rejections.Length ? Interlocked.Read(ref _rejections[(int)code]) : 0;

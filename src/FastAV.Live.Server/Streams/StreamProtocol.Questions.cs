@@ -87,12 +87,12 @@ public sealed partial class StreamProtocol
             return status;
         }
 
-        switch (stream.TryAddStandingQuestion(question, options.MaxStandingQuestions))
+        switch (stream.TryAddStandingQuestion(question, StandingLimit().Max))
         {
             case StandingQuestionChange.DuplicateId:
                 return LiveStatuses.Invalid(field + ".question_id", $"{IdentifierRules.Quote(question.QuestionId)} is already standing");
             case StandingQuestionChange.LimitReached:
-                return LiveStatuses.Exhausted(field, $"the stream already has {options.MaxStandingQuestions} standing questions, the server's limit");
+                return StandingLimitReached(stream, field);
             default:
                 if (_inference is null)
                 {

@@ -203,7 +203,13 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
             }
         }
 
-        status = registry.TryOpen(open, peer, out var stream);
+        status = CheckOpenQuotas(open);
+        if (!status.IsOk())
+        {
+            return status;
+        }
+
+        status = registry.TryOpen(open, Owner, peer, out var stream);
         if (!status.IsOk())
         {
             return status;
@@ -227,7 +233,7 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
             Stream.FramesPerWindow = models.Model!.FramesPerWindow;
             try
             {
-                _inference = new StreamInference(models, open, plan, this, time ?? TimeProvider.System);
+                _inference = new StreamInference(models, open, plan, this, time ?? TimeProvider.System, Stream.Key.QualifiedId);
             }
             catch (Exception e) when (e is ArgumentException or FastAV.Live.Media.MediaException)
             {
@@ -267,6 +273,11 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
 
     private Status HandleVideo(LiveStream stream, VideoFrame frame, long index, ICollection<StreamResponse> output)
     {
+        if (ChargeMedia(stream, frame.Data.Length, "VideoFrame") is { StatusCode: not StatusCode.OK } refused)
+        {
+            return refused;
+        }
+
         var verdict = _media!.Check(frame);
         stream.Counters.AddVideo(frame.Data.Length, verdict, verdict.TimelinePtsUs);
         if (!verdict.IsAccepted)
@@ -287,6 +298,11 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
 
     private Status HandleAudio(LiveStream stream, AudioChunk chunk, long index, ICollection<StreamResponse> output)
     {
+        if (ChargeMedia(stream, chunk.Data.Length, "AudioChunk") is { StatusCode: not StatusCode.OK } refused)
+        {
+            return refused;
+        }
+
         var verdict = _media!.Check(chunk);
         stream.Counters.AddAudio(chunk.Data.Length, verdict, verdict.TimelinePtsUs);
         if (!verdict.IsAccepted)

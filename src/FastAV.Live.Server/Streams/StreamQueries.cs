@@ -1,15 +1,28 @@
 using FastAV.Live.Contracts.V1;
+using FastAV.Live.Server.Tenants;
 using Grpc.Core;
 
 namespace FastAV.Live.Server.Streams;
 
-/// <summary>Ask, ListStreams and GetStream against the registry, without gRPC: each returns the status the call ends with.</summary>
-public sealed class StreamQueries(StreamRegistry registry, LiveAnalyticsOptions options)
+/// <summary>
+/// Ask, ListStreams and GetStream against the registry, without gRPC: each returns the status the call ends with. Each
+/// acts on one tenant's streams (the caller's, or the one an admin names); another tenant's stream is NOT_FOUND with
+/// the same message as an id no one uses, so its existence does not leak. <paramref name="quotas"/> (null: none)
+/// charges Ask calls to the tenant's and the server's asks_per_second.
+/// </summary>
+public sealed class StreamQueries(StreamRegistry registry, LiveAnalyticsOptions options, QuotaBook? quotas = null)
 {
     private readonly QuestionValidator _questions = new(options);
 
-    /// <summary>OK with the stream to ask; INVALID_ARGUMENT, NOT_FOUND, or FAILED_PRECONDITION "no model loaded" when the stream has no engine.</summary>
-    public Status Ask(AskRequest request, out LiveStream? asked)
+    /// <summary>Ask in the default tenant (a server without a tenants file).</summary>
+    public Status Ask(AskRequest request, out LiveStream? asked) => Ask(request, Tenant.DefaultName, out asked);
+
+    /// <summary>
+    /// OK with <paramref name="tenant"/>'s stream to ask; INVALID_ARGUMENT, NOT_FOUND, RESOURCE_EXHAUSTED by quota
+    /// asks_per_second (counted in the stream's asks_refused), or FAILED_PRECONDITION "no model loaded" when the stream
+    /// has no engine.
+    /// </summary>
+    public Status Ask(AskRequest request, string tenant, out LiveStream? asked)
     {
         ArgumentNullException.ThrowIfNull(request);
         asked = null;
@@ -25,10 +38,16 @@ public sealed class StreamQueries(StreamRegistry registry, LiveAnalyticsOptions 
             return status;
         }
 
-        var stream = registry.Find(request.StreamId);
+        var stream = registry.Find(new StreamKey(tenant, request.StreamId));
         if (stream is null)
         {
             return LiveStatuses.NotFound("AskRequest.stream_id", $"no live stream {IdentifierRules.Quote(request.StreamId)}");
+        }
+
+        if (quotas?.TryAsk(tenant, "AskRequest") is { } charged && !charged.IsOk())
+        {
+            stream.Counters.AddAskRefused();
+            return charged;
         }
 
         stream.Counters.AddQuestion();
@@ -41,7 +60,10 @@ public sealed class StreamQueries(StreamRegistry registry, LiveAnalyticsOptions 
         return Status.DefaultSuccess;
     }
 
-    public Status Get(GetStreamRequest request, out GetStreamResponse? response)
+    /// <summary>GetStream in the default tenant (a server without a tenants file).</summary>
+    public Status Get(GetStreamRequest request, out GetStreamResponse? response) => Get(request, Tenant.DefaultName, out response);
+
+    public Status Get(GetStreamRequest request, string tenant, out GetStreamResponse? response)
     {
         ArgumentNullException.ThrowIfNull(request);
         response = null;
@@ -51,7 +73,7 @@ public sealed class StreamQueries(StreamRegistry registry, LiveAnalyticsOptions 
             return status;
         }
 
-        var stream = registry.Find(request.StreamId);
+        var stream = registry.Find(new StreamKey(tenant, request.StreamId));
         if (stream is null)
         {
             return LiveStatuses.NotFound("GetStreamRequest.stream_id", $"no live stream {IdentifierRules.Quote(request.StreamId)}");
@@ -61,14 +83,25 @@ public sealed class StreamQueries(StreamRegistry registry, LiveAnalyticsOptions 
         return Status.DefaultSuccess;
     }
 
-    /// <summary>Page token = the last stream id of the previous page (opaque to clients).</summary>
-    public Status List(ListStreamsRequest request, out ListStreamsResponse? response)
+    /// <summary>ListStreams in the default tenant (a server without a tenants file).</summary>
+    public Status List(ListStreamsRequest request, out ListStreamsResponse? response) => List(request, Tenant.DefaultName, out response);
+
+    /// <summary>
+    /// The streams of <paramref name="tenant"/>, or of every tenant when null (an admin). Page token = the last stream id
+    /// of the previous page, "tenant/id" across tenants (opaque to clients; '/' is in no identifier).
+    /// </summary>
+    public Status List(ListStreamsRequest request, string? tenant, out ListStreamsResponse? response)
     {
         ArgumentNullException.ThrowIfNull(request);
         response = null;
-        if (request.PageToken.Length > 0 && IdentifierRules.Check(request.PageToken, IdentifierRules.MaxLength) is not null)
+        StreamKey? after = null;
+        if (request.PageToken.Length > 0)
         {
-            return LiveStatuses.Invalid("ListStreamsRequest.page_token", "is not a next_page_token of a previous ListStreams response");
+            after = PageKey(request.PageToken, tenant);
+            if (after is null)
+            {
+                return LiveStatuses.Invalid("ListStreamsRequest.page_token", "is not a next_page_token of a previous ListStreams response");
+            }
         }
 
         var prefix = request.StreamIdPrefix;
@@ -78,15 +111,32 @@ public sealed class StreamQueries(StreamRegistry registry, LiveAnalyticsOptions 
         }
 
         var pageSize = request.PageSize == 0 ? options.DefaultPageSize : (int)Math.Min(request.PageSize, (uint)options.MaxPageSize);
-        var page = registry.List(prefix, request.PageToken, pageSize + 1, out var total);
+        var page = registry.List(tenant, prefix, after, pageSize + 1, out var total);
         response = new ListStreamsResponse { TotalCount = (uint)total };
         foreach (var stream in page.Take(pageSize))
         {
             response.Streams.Add(StreamReports.Info(stream, registry.UptimeMs(stream)));
         }
 
-        response.NextPageToken = page.Count > pageSize ? page[pageSize - 1].Id : "";
+        response.NextPageToken = page.Count <= pageSize ? "" : tenant is null ? page[pageSize - 1].Key.ToString() : page[pageSize - 1].Id;
         return Status.DefaultSuccess;
+    }
+
+    private static StreamKey? PageKey(string token, string? tenant)
+    {
+        if (tenant is not null)
+        {
+            return IdentifierRules.Check(token, IdentifierRules.MaxLength) is null ? new StreamKey(tenant, token) : null;
+        }
+
+        var slash = token.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return null;
+        }
+
+        var key = new StreamKey(token[..slash], token[(slash + 1)..]);
+        return IdentifierRules.Check(key.Tenant, IdentifierRules.MaxLength) is null && IdentifierRules.Check(key.StreamId, IdentifierRules.MaxLength) is null ? key : null;
     }
 
     private Status CheckStreamId(string streamId, string field)

@@ -30,6 +30,9 @@ public static class StreamReports
             DecodeErrors = (ulong)counters.DecodeErrors,
             AnswersDropped = (ulong)counters.AnswersDropped,
             PtsDiscontinuities = (ulong)counters.PtsDiscontinuities,
+            AsksRefused = (ulong)counters.AsksRefused,
+            StandingQuestionsRefused = (ulong)counters.StandingQuestionsRefused,
+            MediaMessagesRefused = (ulong)counters.MediaMessagesRefused,
         };
         if (stream.Engine is { } engine)
         {
@@ -63,6 +66,7 @@ public static class StreamReports
             WindowMs = stream.Settings.WindowMs,
             OpenedAtUnixMs = stream.OpenedAt.ToUnixTimeMilliseconds(),
             Peer = stream.Peer,
+            Tenant = stream.Tenant,
             Stats = Stats(stream, uptimeMs, final: false),
             ModelDomain = stream.ModelDomain?.Clone(),
         };

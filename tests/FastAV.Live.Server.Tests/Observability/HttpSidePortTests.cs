@@ -8,11 +8,12 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using FastAV.Live.Server.Tests.Tenants;
 using Microsoft.Extensions.Logging;
 
 namespace FastAV.Live.Server.Tests.Observability;
 
-/// <summary>The plain HTTP/1.1 side port of the real host: probes, readiness on drain, what each listener serves, the access hook, its settings.</summary>
+/// <summary>The plain HTTP/1.1 side port of the real host: probes, readiness on drain, what each listener serves, access with a tenants file, its settings.</summary>
 public sealed class HttpSidePortTests
 {
     [Fact]
@@ -79,30 +80,31 @@ public sealed class HttpSidePortTests
     }
 
     [Fact]
-    public async Task The_access_hook_guards_metrics_and_the_dashboard_but_never_the_probes()
+    public async Task With_a_tenants_file_metrics_and_the_dashboard_need_read_and_admin_but_the_probes_never_do()
     {
-        await using var app = ServerHost.Build(
-            ["--urls", "http://127.0.0.1:0", "--Server:HttpUrls", "http://127.0.0.1:0", "--Inference:Model", "none"],
-            builder =>
-            {
-                builder.Logging.ClearProviders();
-                builder.Services.AddSingleton<IHttpSideAccess>(new KeyAccess("Bearer let-me-in"));
-            });
-        await app.StartAsync();
-        var side = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Last());
-        using var http = new HttpClient { BaseAddress = side };
+        using var tenants = new TenantsFileWriter();
+        await using var server = await LiveServer.StartAsync(null, null, null, "--Auth:ApiKeysFile", tenants.Path);
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
         foreach (var path in new[] { "/metrics", "/dashboard", "/dashboard/api/state", "/dashboard/static/dashboard.js" })
         {
-            using var refused = await http.GetAsync(new Uri(path, UriKind.Relative));
-            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-            using var request = new HttpRequestMessage(HttpMethod.Get, path);
-            request.Headers.Add("Authorization", "Bearer let-me-in");
-            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
+            using var anonymous = await http.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Equal("Bearer", anonymous.Headers.WwwAuthenticate.Single().Scheme);
+            foreach (var (tenant, expected) in new[] { ("reader", HttpStatusCode.Forbidden), ("site-a", HttpStatusCode.Forbidden), ("ops", HttpStatusCode.OK) })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, path);
+                request.Headers.Add("Authorization", "Bearer " + TenantsFileWriter.KeyOf(tenant));
+                using var response = await http.SendAsync(request);
+                Assert.Equal(expected, response.StatusCode);
+                if (expected == HttpStatusCode.Forbidden)
+                {
+                    Assert.Contains($"needs role 'read, admin'; tenant '{tenant}'", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                }
+            }
         }
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode);
-        await app.StopAsync();
     }
 
     [Fact]
@@ -155,16 +157,5 @@ public sealed class HttpSidePortTests
     {
         var ex = Assert.Throws<InvalidOperationException>(() => ServerHost.Build(["--urls", "http://127.0.0.1:50077", "--Inference:Model", "none", key, value]));
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>An access check as authentication will add one: a bearer key, refused with 403.</summary>
-    private sealed class KeyAccess(string expected) : IHttpSideAccess
-    {
-        public ValueTask<bool> AllowsAsync(HttpContext context)
-        {
-            if (context.Request.Headers.Authorization == expected) return ValueTask.FromResult(true);
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            return ValueTask.FromResult(false);
-        }
     }
 }

@@ -52,7 +52,7 @@ public sealed class StreamRegistryTests
         registry.TryOpen(StreamMessages.Open("b"), "p", out _);
         var full = registry.TryOpen(StreamMessages.Open("c"), "p", out _);
         Assert.Equal(StatusCode.ResourceExhausted, full.StatusCode);
-        Assert.StartsWith("StreamOpen: the server already has 2 live streams", full.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("StreamOpen: quota max_streams of the server exceeded: the server already has 2 live streams", full.Detail, StringComparison.Ordinal);
         registry.Close(a!);
         Assert.Equal(StatusCode.OK, registry.TryOpen(StreamMessages.Open("c"), "p", out _).StatusCode);
     }

@@ -5,8 +5,8 @@ using Grpc.Core;
 namespace FastAV.Live.Server.Hosting.Interceptors;
 
 /// <summary>
-/// The logging scope of one call: its method, its peer and — once known — its stream id (from the
-/// x-fastav-stream-id metadata at once, from StreamOpen or the request body when the service has read it).
+/// The logging scope of one call: its method, its peer, its tenant once authenticated, and — once known — its stream
+/// id (from the x-fastav-stream-id metadata at once, from StreamOpen or the request body when the service has read it).
 /// Every log line written while the call runs carries these fields.
 /// </summary>
 public sealed class CallLogScope : IReadOnlyList<KeyValuePair<string, object?>>
@@ -26,13 +26,17 @@ public sealed class CallLogScope : IReadOnlyList<KeyValuePair<string, object?>>
 
     public string? StreamId { get; set; }
 
-    public int Count => 3;
+    /// <summary>The caller's tenant, set by the auth interceptor (null for health calls).</summary>
+    public string? Tenant { get; set; }
+
+    public int Count => 4;
 
     public KeyValuePair<string, object?> this[int index] => index switch
     {
         0 => new("GrpcMethod", Method),
         1 => new("Peer", Peer),
         2 => new("StreamId", StreamId),
+        3 => new("Tenant", Tenant),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 
@@ -59,5 +63,5 @@ public sealed class CallLogScope : IReadOnlyList<KeyValuePair<string, object?>>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    public override string ToString() => $"{Method} peer={Peer} stream={StreamId ?? "-"}";
+    public override string ToString() => $"{Method} peer={Peer} tenant={Tenant ?? "-"} stream={StreamId ?? "-"}";
 }
