@@ -36,13 +36,18 @@ public sealed class LiveServer : IAsyncDisposable
     /// Ingest only (no model) unless <paramref name="inference"/> names one: most tests are about the protocol.
     /// <paramref name="settings"/> are more command-line settings ("--Http2:KeepAlivePingDelay", "00:00:01").
     /// </summary>
-    public static async Task<LiveServer> StartAsync(Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, params string[] settings)
+    public static Task<LiveServer> StartAsync(Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, params string[] settings) =>
+        StartWithServicesAsync(configure, inference, null, settings);
+
+    /// <summary>As <see cref="StartAsync"/>, with more services registered first (a test's <see cref="TestFaultInjection"/>).</summary>
+    public static async Task<LiveServer> StartWithServicesAsync(Action<LiveAnalyticsOptions>? configure, Action<InferenceOptions>? inference, Action<IServiceCollection>? services, params string[] settings)
     {
         var app = ServerHost.Build(
             ["--urls", "http://127.0.0.1:0", .. settings],
             builder =>
             {
                 builder.Logging.ClearProviders();
+                services?.Invoke(builder.Services);
                 if (configure is not null)
                 {
                     builder.Services.Configure(configure);

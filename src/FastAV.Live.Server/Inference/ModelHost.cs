@@ -12,10 +12,11 @@ public sealed partial class ModelHost : IDisposable
 {
     public const string None = "none";
 
-    public ModelHost(IOptions<InferenceOptions> options, TimeProvider time, ILogger<ModelHost> logger)
+    public ModelHost(IOptions<InferenceOptions> options, TimeProvider time, ILogger<ModelHost> logger, TestFaultInjection? faults = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
+        Faults = faults;
         var directory = Resolve(Options.Model);
         if (directory is null)
         {
@@ -41,6 +42,9 @@ public sealed partial class ModelHost : IDisposable
     }
 
     public InferenceOptions Options { get; }
+
+    /// <summary>Test-only faults (<see cref="TestFaultInjection"/>); null in every real server.</summary>
+    public TestFaultInjection? Faults { get; }
 
     public AvModel? Model { get; }
 

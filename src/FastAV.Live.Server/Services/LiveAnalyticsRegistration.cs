@@ -25,6 +25,7 @@ public static class LiveAnalyticsRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LiveAnalyticsOptions>, LiveAnalyticsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StreamRegistry>();
+        services.TryAddSingleton<DetachedStreams>();
         var inferenceOptions = services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.SectionName));
         if (inference is not null)
         {

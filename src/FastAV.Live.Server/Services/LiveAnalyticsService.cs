@@ -23,9 +23,10 @@ public sealed class LiveAnalyticsService : LiveAnalytics.LiveAnalyticsBase
     private readonly StreamQueries _queries;
     private readonly ModelHost _models;
     private readonly ServerDrain _drain;
+    private readonly DetachedStreams _detached;
     private long _askCounter;
 
-    public LiveAnalyticsService(StreamRegistry registry, IOptions<LiveAnalyticsOptions> options, TimeProvider time, ModelHost models, ServerDrain drain)
+    public LiveAnalyticsService(StreamRegistry registry, IOptions<LiveAnalyticsOptions> options, TimeProvider time, ModelHost models, ServerDrain drain, DetachedStreams detached)
     {
         ArgumentNullException.ThrowIfNull(options);
         _registry = registry;
@@ -33,13 +34,14 @@ public sealed class LiveAnalyticsService : LiveAnalytics.LiveAnalyticsBase
         _time = time;
         _models = models;
         _drain = drain;
-        _queries = new StreamQueries(registry, _options);
+        _detached = detached;
+        _queries = new StreamQueries(registry, _options, detached);
     }
 
     public override Task Stream(IAsyncStreamReader<StreamRequest> requestStream, IServerStreamWriter<StreamResponse> responseStream, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var protocol = new StreamProtocol(_registry, _options, context.Peer, _models, _time);
+        var protocol = new StreamProtocol(_registry, _options, context.Peer, _models, _time, _detached);
         return new StreamCall(protocol, _options, _time, _drain).RunAsync(requestStream, responseStream, context);
     }
 

@@ -22,6 +22,8 @@ public sealed class StreamCounters
     private long _requests;
     private long _decodeErrors;
     private long _answersDropped;
+    private long _detachedAnswersDropped;
+    private long _resumes;
     private long _lastVideoPtsUs = -1;
     private long _lastAudioPtsUs = -1;
     private long _firstPtsUs = -1;
@@ -49,6 +51,11 @@ public sealed class StreamCounters
     public long DecodeErrors => Interlocked.Read(ref _decodeErrors);
 
     public long AnswersDropped => Interlocked.Read(ref _answersDropped);
+
+    /// <summary>Answers produced while detached that the stream's buffer could not keep.</summary>
+    public long DetachedAnswersDropped => Interlocked.Read(ref _detachedAnswersDropped);
+
+    public long Resumes => Interlocked.Read(ref _resumes);
 
     public long LastVideoPtsUs => Interlocked.Read(ref _lastVideoPtsUs);
 
@@ -113,6 +120,13 @@ public sealed class StreamCounters
     public void AddDecodeError() => Interlocked.Increment(ref _decodeErrors);
 
     public void AddDroppedAnswer() => Interlocked.Increment(ref _answersDropped);
+
+    public void AddDetachedAnswerDropped() => Interlocked.Increment(ref _detachedAnswersDropped);
+
+    public void AddResume() => Interlocked.Increment(ref _resumes);
+
+    /// <summary>An answer counted as sent that its call never wrote (the call ended first); it goes back to the stream's buffer.</summary>
+    public void ReturnAnswer() => Interlocked.Decrement(ref _answers);
 
     /// <summary>Rejections for one reason.</summary>
     public long Rejections(WarningCode code) => (int)code < _rejections.Length ? Interlocked.Read(ref _rejections[(int)code]) : 0;

@@ -19,8 +19,9 @@ namespace FastAV.Live.Server.Streams;
 /// <see cref="StreamInference"/>; answers and engine warnings come back on the engine thread through
 /// <see cref="Push"/>.
 /// </remarks>
-public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions options, string peer, ModelHost? models = null, TimeProvider? time = null) : IStreamSink
+public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions options, string peer, ModelHost? models = null, TimeProvider? time = null, DetachedStreams? detached = null) : IStreamSink
 {
+    private readonly CancellationTokenSource _failure = new();
     private readonly Lock _gate = new();
     private readonly StreamOpenValidator _openValidator = new(options);
     private readonly QuestionValidator _questions = new(options);
@@ -32,6 +33,12 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
 
     /// <summary>The registered stream once StreamOpen was accepted.</summary>
     public LiveStream? Stream { get; private set; }
+
+    /// <summary>The status the engine failed this stream with (the call must end with it); null while it has not.</summary>
+    public Status? Failure { get; private set; }
+
+    /// <summary>Fires when <see cref="Failure"/> is set.</summary>
+    public CancellationToken Failing => _failure.Token;
 
     /// <summary>Sends a response produced outside Receive (answers, engine warnings); false when the call's queue is full.</summary>
     public Func<StreamResponse, bool> Push { get; set; } = _ => false;
@@ -136,19 +143,26 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
     /// <summary>Takes the stream out of the registry; idempotent.</summary>
     public void Close()
     {
+        ResponseRoute? route = null;
         lock (_gate)
         {
             // The engine lets go of the stream before the registry frees its id: a reconnect under the same id then
             // registers on the engine after this stream's removal (the engine runs its commands in order).
-            _inference?.Dispose();
-            _inference = null;
-            if (!_closed && Stream is not null)
+            if (!_closed)
             {
-                registry.Close(Stream);
+                _inference?.Dispose();
+                if (Stream is not null)
+                {
+                    route = Stream.Route;
+                    registry.Close(Stream);
+                }
             }
 
+            _inference = null;
             _closed = true;
         }
+
+        route?.Detach(this); // outside our lock: the engine thread locks the route, then us
     }
 
     private Status HandleOpen(StreamOpen open, ICollection<StreamResponse> output)
@@ -161,8 +175,12 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
 
         if (open.ResumeToken.Length > 0)
         {
-            // No session is ever detached yet, so no token can be valid.
-            return LiveStatuses.NotFound("StreamOpen.resume_token", "unknown or expired (no detached stream to resume); open without it");
+            return HandleResume(open);
+        }
+
+        if (registry.Find(open.StreamId) is { State: StreamState.Detached } stale)
+        {
+            detached?.Discard(stale); // a camera that lost its token starts over under its id
         }
 
         StreamPlan? plan = null;
@@ -184,13 +202,18 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
         Stream = stream!;
         Stream.Counters.AddRequest();
         _media = new MediaValidator(options, open.Video, open.Audio);
+        Stream.Media = _media;
+        Stream.Route = new ResponseRoute(Stream.Counters, Math.Min(options.MaxDetachedAnswers, options.ResponseQueueCapacity - 1));
+        Stream.Route.Attach(this);
+        Stream.ResumeToken = detached is { Enabled: true } ? DetachedStreams.NewToken() : "";
         if (plan is not null)
         {
             Stream.Model = models!.Name;
             Stream.FramesPerWindow = models.Model!.FramesPerWindow;
+            plan = models.Faults?.Apply(models.Model, open.StreamId, plan) ?? plan;
             try
             {
-                _inference = new StreamInference(models, open, plan, this, time ?? TimeProvider.System);
+                _inference = new StreamInference(models, open, plan, Stream.Route, time ?? TimeProvider.System);
             }
             catch (Exception e) when (e is ArgumentException or FastAV.Live.Media.MediaException)
             {
@@ -200,23 +223,10 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
             }
 
             Stream.Engine = _inference.Engine;
+            Stream.Inference = _inference;
         }
 
-        output.Add(new StreamResponse
-        {
-            Accepted = new StreamAccepted
-            {
-                StreamId = Stream.Id,
-                Model = Stream.Model,
-                ModelLoaded = _inference is not null,
-                ResumeToken = "",
-                Pruning = Stream.Settings.Pruning.Clone(),
-                KvCache = Stream.Settings.KvCache.Clone(),
-                WindowMs = Stream.Settings.WindowMs,
-                StatsIntervalMs = (uint)options.StatsInterval.TotalMilliseconds,
-                StatsEveryMessages = (uint)options.StatsEveryMessages,
-            },
-        });
+        output.Add(Accepted(Stream, resumed: false));
         if (open.StandingQuestions.Count > 0 && _inference is null)
         {
             Warn(Stream, WarningCode.NoModelLoaded, $"{open.StandingQuestions.Count} standing question(s) registered but not asked: no model loaded", 0, 0, output);
@@ -287,22 +297,22 @@ public sealed class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions
             return LiveStatuses.NoModelLoaded;
         }
 
-        var dropped = _inference.Ask(question, (int)(question.MaxTokens == 0 ? (uint)options.DefaultAnswerTokens : question.MaxTokens), new CallQuestionSink(this));
+        var dropped = _inference.Ask(question, (int)(question.MaxTokens == 0 ? (uint)options.DefaultAnswerTokens : question.MaxTokens), new CallQuestionSink(stream.Route!));
         Ingested(stream, corrupt: false, "", dropped, 0, index, output);
         return Status.DefaultSuccess;
     }
 
-    /// <summary>A question asked on the call itself: its answer is a StreamResponse, its failure a warning.</summary>
-    private sealed class CallQuestionSink(StreamProtocol protocol) : IQuestionSink
+    /// <summary>A question asked on the call itself: its answer is a StreamResponse (kept for a resume while detached), its failure a warning.</summary>
+    private sealed class CallQuestionSink(ResponseRoute route) : IQuestionSink
     {
         public void Progress(string textSoFar, int tokenCount)
         {
         }
 
-        public void Completed(Answer answer) => ((IStreamSink)protocol).StandingAnswer(answer);
+        public void Completed(Answer answer) => route.StandingAnswer(answer);
 
         public void Failed(Status status) =>
-            ((IStreamSink)protocol).Warning(WarningCode.AnswerFailed, $"question not answered: {status.StatusCode}: {status.Detail}", 0);
+            route.Warning(WarningCode.AnswerFailed, $"question not answered: {status.StatusCode}: {status.Detail}", 0);
     }
 
     private Status HandleStandingQuestion(LiveStream stream, StandingQuestion question, long index, ICollection<StreamResponse> output)

@@ -3,8 +3,8 @@ using Grpc.Core;
 
 namespace FastAV.Live.Server.Streams;
 
-/// <summary>Ask, ListStreams and GetStream against the registry, without gRPC: each returns the status the call ends with.</summary>
-public sealed class StreamQueries(StreamRegistry registry, LiveAnalyticsOptions options)
+/// <summary>Ask, ListStreams and GetStream against the registry, without gRPC: each returns the status the call ends with. Detached streams answer like live ones (their state says DETACHED).</summary>
+public sealed class StreamQueries(StreamRegistry registry, LiveAnalyticsOptions options, DetachedStreams? detached = null)
 {
     private readonly QuestionValidator _questions = new(options);
 
@@ -79,7 +79,7 @@ public sealed class StreamQueries(StreamRegistry registry, LiveAnalyticsOptions 
 
         var pageSize = request.PageSize == 0 ? options.DefaultPageSize : (int)Math.Min(request.PageSize, (uint)options.MaxPageSize);
         var page = registry.List(prefix, request.PageToken, pageSize + 1, out var total);
-        response = new ListStreamsResponse { TotalCount = (uint)total };
+        response = new ListStreamsResponse { TotalCount = (uint)total, Server = StreamReports.Server(registry, detached) };
         foreach (var stream in page.Take(pageSize))
         {
             response.Streams.Add(StreamReports.Info(stream, registry.UptimeMs(stream)));
