@@ -84,6 +84,11 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
                 await protocol.DrainAsync(options.EndOfStreamDrainTimeout, cancellationToken).ConfigureAwait(false);
             }
 
+            if (status.IsOk() && protocol.Failure is { } failedWhileDraining)
+            {
+                status = failedWhileDraining;
+            }
+
             await FinishAsync(queue.Writer, writer, tickerStop, ticker, clientGone).ConfigureAwait(false);
             ended = true;
             if (!status.IsOk())
