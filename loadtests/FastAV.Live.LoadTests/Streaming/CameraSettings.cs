@@ -20,6 +20,9 @@ public sealed record CameraSettings
     /// <summary>True: media time t is sent t after the stream opened, as a camera does; false: as fast as the server takes it.</summary>
     public bool RealTime { get; init; } = true;
 
+    /// <summary>With <see cref="RealTime"/>: media time t is sent t / Speed after the stream opened (an accelerated soak pushes an hour of media in minutes). Default 1.</summary>
+    public double Speed { get; init; } = 1;
+
     /// <summary>How long to wait for StreamAccepted.</summary>
     public TimeSpan OpenTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
@@ -31,6 +34,7 @@ public sealed record CameraSettings
         if (!Enum.IsDefined(Policy) || Policy == Contract.PruningPolicy.Unspecified) throw new ArgumentOutOfRangeException(nameof(Policy), Policy, "a PruningPolicy value other than UNSPECIFIED");
         if (StandingQuestions is < 0 or > 16) throw new ArgumentOutOfRangeException(nameof(StandingQuestions), StandingQuestions, "must be in [0, 16]");
         if (IntervalMs is < 500 or > 3_600_000) throw new ArgumentOutOfRangeException(nameof(IntervalMs), IntervalMs, "must be in [500, 3600000] ms");
+        if (!(Speed is >= 0.1 and <= 1000)) throw new ArgumentOutOfRangeException(nameof(Speed), Speed, "must be in [0.1, 1000]");
         if (MaxTokens is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(MaxTokens), MaxTokens, "must be in [1, 1024]");
         if (OpenTimeout <= TimeSpan.Zero || CloseTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(OpenTimeout), "timeouts must be positive");
     }

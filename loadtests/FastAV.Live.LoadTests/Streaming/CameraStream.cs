@@ -131,7 +131,7 @@ internal sealed class CameraStream : IAsyncDisposable
                 // A camera has a frame at its pts, but an audio chunk only once all of it was recorded: at its end.
                 var ready = p.IsVideo ? pts : p.EndUs + offset;
                 TimeSpan due;
-                while ((due = TimeSpan.FromMicroseconds(ready) - Stopwatch.GetElapsedTime(_t0)) > TimeSpan.Zero)
+                while ((due = TimeSpan.FromMicroseconds(ready / _settings.Speed) - Stopwatch.GetElapsedTime(_t0)) > TimeSpan.Zero)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(due.TotalMilliseconds)), linked.Token).ConfigureAwait(false);
                 }
