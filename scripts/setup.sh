@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything FastAV.Live needs on a fresh Debian 12 machine that has the .NET SDK and Node:
-# Debian packages (FFmpeg, libtorch, gRPC reference implementations and protos), the Node client's
-# locked npm packages, and builds the solution (which builds the native shims).
+# Debian packages (FFmpeg, libtorch, OpenBLAS, gRPC reference implementations and protos), the Node client's
+# locked npm packages, and builds the solution (which builds the native shims). Selects OpenBLAS as the BLAS
+# libtorch and PyTorch call (Debian's alternatives) and checks that libblas.so.3 resolves to it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,8 @@ APT_PACKAGES=(
   cmake g++ pkg-config
   # tensor runtime (CPU) and the PyTorch reference for parity tests
   libtorch-dev python3-torch python3-numpy
+  # the BLAS under libtorch's matrix products (selected below; the reference BLAS is ~60x slower)
+  libopenblas0-pthread
   # media: FFmpeg libraries for the shim and the CLI that makes test clips
   ffmpeg libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   # gRPC: official protos (health, reflection, interop testing) and the reference implementations
@@ -26,6 +29,26 @@ if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"
+fi
+
+# libtorch and PyTorch call BLAS/LAPACK through libblas.so.3 / liblapack.so.3, which Debian's alternatives point at
+# one implementation (libblas.so.3 of OpenBLAS loads libopenblas.so.0, a third alternative): make them OpenBLAS
+# (pthread flavour), then check where libblas.so.3 really resolves.
+multiarch=$(gcc -print-multiarch)
+openblas_dir=/usr/lib/$multiarch/openblas-pthread
+for lib in libblas.so.3 liblapack.so.3 libopenblas.so.0; do
+  name=$lib-$multiarch
+  if [ "$(update-alternatives --query "$name" | awk '/^Value:/ { print $2 }')" != "$openblas_dir/$lib" ]; then
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+    echo "setup: selecting OpenBLAS for $lib"
+    $SUDO update-alternatives --set "$name" "$openblas_dir/$lib"
+  fi
+done
+resolved=$(readlink -f "/usr/lib/$multiarch/libblas.so.3")
+if [ "$resolved" != "$openblas_dir/libblas.so.3" ]; then
+  echo "setup: libblas.so.3 resolves to $resolved, not $openblas_dir/libblas.so.3 (update-alternatives --display libblas.so.3-$multiarch)" >&2
+  exit 1
 fi
 
 for dir in clients/node tests/FastAV.Live.Models.Tests/node; do

@@ -19,19 +19,42 @@ internal static class RunnerTiming
         VocabSize = 1000, RmsNormEps = 1e-6, RopeTheta = 10000, MaxPositionEmbeddings = 32768,
     };
 
+    /// <summary>One decoder and window layout to time: FastAV keeps <paramref name="Kept"/> media tokens at layer K (null: L/2), then P = 20 %.</summary>
+    public sealed record Setup(string Name, DecoderConfig Config, int VideoTokens, int AudioTokens, int Kept, int? GlobalLayer, int Budget)
+    {
+        public int WindowTokens => VideoTokens + AudioTokens + 1;
+    }
+
+    /// <summary>The small decoder of earlier runs: 8 layers, d 256, VideoLLaMA2.1-AV's ≈ 135 tokens per second.</summary>
+    public static readonly Setup Small = new("small: 8 layers, d 256, 135-token windows", Config, KvHourSimulation.VideoTokens, KvHourSimulation.AudioTokens, 50, null, 2048);
+
+    /// <summary>The camera-scale model's decoder and windows (scripts/make-camera-model.py; random weights — capacity only).</summary>
+    public static readonly Setup CameraScale = new(
+        "camera-scale (random weights — capacity only): 28 layers, d 384, FFN 1024, 6/2 heads, 154-token windows (2 × 64 video + 25 audio + separator), keep 77 at K = 14",
+        new DecoderConfig
+        {
+            HiddenSize = 384, IntermediateSize = 1024, LayerCount = 28, AttentionHeadCount = 6, KeyValueHeadCount = 2,
+            VocabSize = 430, RmsNormEps = 1e-6, RopeTheta = 1e6, MaxPositionEmbeddings = 4096, AttentionBias = true,
+        },
+        128, 25, 77, 14, 1240);
+
     public sealed record Timing(string Name, double IngestMs, double TimeToFirstTokenMs, double PerTokenMs, double FlopsRatio, int CachedTokensLayer0, int CachedTokensLastLayer);
 
-    public static IReadOnlyList<Timing> Run(int windows, int rounds)
+    public static IReadOnlyList<Timing> Run(int windows, int rounds) => Run(Small, windows, rounds);
+
+    public static IReadOnlyList<Timing> Run(Setup setup, int windows, int rounds)
     {
-        using var model = DecoderModel.Load(Config, new RandomDecoderSource());
-        var kinds = Enumerable.Repeat(TokenKind.Video, KvHourSimulation.VideoTokens)
-            .Concat(Enumerable.Repeat(TokenKind.Audio, KvHourSimulation.AudioTokens)).Append(TokenKind.Separator).ToArray();
+        var config = setup.Config;
+        using var model = DecoderModel.Load(config, new RandomDecoderSource());
+        var kinds = Enumerable.Repeat(TokenKind.Video, setup.VideoTokens)
+            .Concat(Enumerable.Repeat(TokenKind.Audio, setup.AudioTokens)).Append(TokenKind.Separator).ToArray();
+        var k = setup.GlobalLayer ?? config.LayerCount / 2;
         var runners = new[]
         {
             ("unpruned", new ModelRunner(model)),
-            ("FastAV (keep-first 50 at K = 4, P = 20%)", new ModelRunner(model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = 50 }), new FinePruner())),
+            ($"FastAV (keep-first {setup.Kept} at K = {k}, P = 20%)", new ModelRunner(model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = setup.Kept, Layer = setup.GlobalLayer }), new FinePruner())),
         };
-        var options = CacheOptions(Config, budget: 2048, maxPositions: 8192, blockSpan: kinds.Length, windowTokens: kinds.Length);
+        var options = CacheOptions(config, budget: setup.Budget, maxPositions: (int)Math.Min(8192, config.MaxPositionEmbeddings), blockSpan: kinds.Length, windowTokens: kinds.Length);
 
         var ingest = runners.Select(_ => new List<double>()).ToArray();
         var ttft = runners.Select(_ => new List<double>()).ToArray();
@@ -39,7 +62,7 @@ internal static class RunnerTiming
         var ratio = new double[runners.Length];
         var cached = new (int First, int Last)[runners.Length];
         var random = new Random(3);
-        long[] question = Enumerable.Range(0, 16).Select(_ => (long)random.Next(1000)).ToArray();
+        long[] question = Enumerable.Range(0, 16).Select(_ => (long)random.Next(config.VocabSize)).ToArray();
         for (var round = 0; round < rounds; round++)
         {
             for (var r = 0; r < runners.Length; r++)
@@ -51,7 +74,7 @@ internal static class RunnerTiming
                 for (var w = 0; w < windows; w++)
                 {
                     using var scope = new TensorScope();
-                    var embeddings = Torch.Torch.Randn([kinds.Length, Config.HiddenSize]).Mul(0.5);
+                    var embeddings = Torch.Torch.Randn([kinds.Length, config.HiddenSize]).Mul(0.5);
                     var clock = Stopwatch.StartNew();
                     var result = runner.Prefill(stream, embeddings, kinds, timeline, new double[kinds.Length], w);
                     if (w > 0) ingest[r].Add(clock.Elapsed.TotalMilliseconds);
@@ -65,7 +88,7 @@ internal static class RunnerTiming
                 var full = Stopwatch.StartNew();
                 var answer = runner.Answer(stream, question, maxNewTokens: 17);
                 perToken[r].Add((full.Elapsed.TotalMilliseconds - ttft[r][^1]) / (answer.Tokens.Length - 1));
-                cached[r] = (stream.Cache.Layer(0).Count, stream.Cache.Layer(Config.LayerCount - 1).Count);
+                cached[r] = (stream.Cache.Layer(0).Count, stream.Cache.Layer(config.LayerCount - 1).Count);
             }
         }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Prefill and decode tokens/s of the plain-PyTorch Qwen2 reference (tests/reference/qwen2_reference.py)
 on random weights: the other half of benchmarks/models. Prints one JSON object.
-Usage: decoder_bench.py REFERENCE_DIR CONFIG_JSON THREADS PREFILL DECODE ROUNDS"""
+Usage: decoder_bench.py REFERENCE_DIR CONFIG_JSON THREADS PREFILL DECODE ROUNDS [BLAS_THREADS]
+THREADS sizes PyTorch's intra-op pool, BLAS_THREADS OpenBLAS's own (0 or absent = leave it)."""
+import ctypes
 import json
 import sys
 import time
@@ -11,10 +13,15 @@ import torch
 
 def main():
     ref_dir, config_json, threads, prefill, decode, rounds = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:7])
+    blas_threads = int(sys.argv[7]) if len(sys.argv) > 7 else 0
     sys.path.insert(0, ref_dir)
     import qwen2_reference as ref
 
     torch.set_num_threads(threads)
+    torch.ones(8, 8) @ torch.ones(8, 8)  # maps the BLAS
+    openblas = sorted({line.split()[-1] for line in open("/proc/self/maps") if "libopenblas" in line})
+    if blas_threads > 0 and openblas:
+        ctypes.CDLL(openblas[0]).openblas_set_num_threads(blas_threads)
     cfg = ref.Config(json.loads(config_json))
     W = ref.random_weights(cfg, torch.Generator().manual_seed(1))
     ids = torch.randint(0, cfg.vocab_size, (prefill,), generator=torch.Generator().manual_seed(2))

@@ -1,52 +1,111 @@
-// benchmarks/torch: per-op overhead of tiny tensors and float32 matmul GFLOP/s through
-// FastAV.Live.Torch vs PyTorch from Python, same machine, same thread count, one run.
-// Usage: dotnet run -c Release --project benchmarks/torch [-- --threads N --iterations N --out DIR]
+// benchmarks/torch: per-op overhead of tiny tensors and float32 matmul GFLOP/s through FastAV.Live.Torch vs PyTorch
+// from Python, on the same BLAS, for each split of the cores between libtorch's intra-op pool and OpenBLAS's own pool;
+// and both sides once more on Debian's reference BLAS (child processes with LD_LIBRARY_PATH on it) — what libtorch
+// ran on before scripts/setup.sh selected OpenBLAS. One run, rounds alternating the sides.
+// Usage: dotnet run -c Release --project benchmarks/torch [-- --configs 1x1,1x2,2x1,2x2 --iterations N --rounds N --out DIR]
+//   a config TxB = T intra-op threads, B OpenBLAS threads. --matmul-only prints the shim's matmul JSON (used for the child).
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using FastAV.Live.Torch;
 using FastAV.Live.Torch.Benchmarks;
 
-var threads = IntOption("--threads", Environment.ProcessorCount);
+const string ReferenceBlasDirectory = "/usr/lib/x86_64-linux-gnu/blas";
+var cores = Environment.ProcessorCount;
+var configs = (StringOption("--configs") ?? (cores >= 2 ? "1x1,1x2,2x1,2x2" : "1x1"))
+    .Split(',').Select(ThreadConfig.Parse).ToList();
 var iterations = IntOption("--iterations", 100_000);
 var rounds = IntOption("--rounds", 2);
 var output = StringOption("--out") ?? Path.Combine(RepoRoot(), "benchmarks", "results");
+var defaults = new ThreadConfig(1, cores); // the server's defaults: Inference:TorchThreads 1, Inference:BlasThreads one per core
 
-Torch.ThreadCount = threads;
-Console.WriteLine($"shim: libtorch {Torch.Version}, {Torch.ThreadCount} threads; {rounds} alternating rounds");
+if (args.Contains("--matmul-only"))
+{
+    Console.WriteLine(new JsonObject
+    {
+        ["blas_library"] = Torch.BlasLibrary,
+        ["matmul_gflops"] = ToJson(Matmuls()),
+    }.ToJsonString());
+    return 0;
+}
 
-// Rounds alternate PyTorch and shim so background load hits both sides alike; each side keeps
-// its best (lowest ns/op, highest GFLOP/s).
+Console.WriteLine($"shim: libtorch {Torch.Version}; BLAS {Torch.BlasLibrary} ({Torch.BlasConfig}); {rounds} alternating rounds; configs {string.Join(", ", configs)}");
+if (!Torch.IsOpenBlas)
+{
+    Console.Error.WriteLine("libtorch does not run on OpenBLAS here: run scripts/setup.sh first");
+    return 1;
+}
+
+// Rounds alternate PyTorch and shim so background load hits both sides alike; each side keeps its best.
+var matmul = new List<BenchmarkReport.MatmulRow>();
+foreach (var config in configs)
+{
+    Dictionary<string, double> shim = [], python = [];
+    for (var round = 0; round < rounds; round++)
+    {
+        Console.WriteLine($"{config}, round {round + 1}: pytorch, shim");
+        Keep(python, MatmulsOf(RunPython(config, 0, referenceBlas: false)), Math.Max);
+        config.Apply();
+        Keep(shim, Matmuls(), Math.Max);
+    }
+
+    matmul.AddRange(shim.Select(s => new BenchmarkReport.MatmulRow(s.Key, config, s.Value, python[s.Key])));
+}
+
+// Tiny-op overhead does not depend on the BLAS: measured once, at the server's defaults.
+Console.WriteLine($"tiny ops at {defaults}");
 var shimTiny = new Dictionary<string, double>();
-var shimMatmul = new Dictionary<string, double>();
-JsonObject? python = null;
+JsonObject? pythonTiny = null;
 for (var round = 0; round < rounds; round++)
 {
-    Console.WriteLine($"round {round + 1}: pytorch");
-    python = Best(python, RunPython(threads, iterations));
-    Console.WriteLine($"round {round + 1}: shim");
+    var py = RunPython(defaults, iterations, referenceBlas: false)["tiny_ns"]!.AsObject();
+    pythonTiny = pythonTiny is null ? py : Best(pythonTiny, py, Math.Min);
+    defaults.Apply();
     Keep(shimTiny, ShimBenchmark.TinyOpNanoseconds(iterations), Math.Min);
-    Keep(shimMatmul, new Dictionary<string, double>
-    {
-        ["1024x1024x1024"] = ShimBenchmark.MatmulGflops(1024, 1024, 1024),
-        ["4096x512x4096"] = ShimBenchmark.MatmulGflops(4096, 512, 4096),
-    }, Math.Max);
+}
+
+// The reference BLAS (single-threaded), as libtorch ran before setup.sh selected OpenBLAS: one round each side.
+BenchmarkReport.ReferenceBlas? reference = null;
+if (File.Exists(Path.Combine(ReferenceBlasDirectory, "libblas.so.3")))
+{
+    Console.WriteLine("reference BLAS: pytorch, shim");
+    var py = RunPython(new ThreadConfig(1, 1), 0, referenceBlas: true);
+    var child = RunShimOnReferenceBlas();
+    reference = new BenchmarkReport.ReferenceBlas(child["blas_library"]!.GetValue<string>(), MatmulsOf(child), MatmulsOf(py));
 }
 
 var machine = new JsonObject
 {
     ["cpu"] = CpuModel(),
-    ["cores"] = Environment.ProcessorCount,
-    ["threads"] = threads,
+    ["cores"] = cores,
     ["libtorch"] = Torch.Version,
+    ["blas_library"] = Torch.BlasLibrary,
+    ["blas_config"] = Torch.BlasConfig,
     ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
     ["dotnet"] = Environment.Version.ToString(),
+    ["rounds"] = rounds,
+    ["load_average_1m"] = LoadAverage(),
+    ["shared"] = "other engineers' builds and tests shared the machine",
 };
-machine["rounds"] = rounds;
-machine["load_average_1m"] = LoadAverage();
-BenchmarkReport.Write(output, machine, shimTiny, shimMatmul, python!);
+BenchmarkReport.Write(output, machine, defaults, shimTiny, pythonTiny!, matmul, reference, RunPython(defaults, 0, false)["torch"]!.GetValue<string>());
 Console.WriteLine(File.ReadAllText(Path.Combine(output, "torch-cpu.md")));
 return 0;
+
+static Dictionary<string, double> Matmuls() => new()
+{
+    ["1024x1024x1024"] = ShimBenchmark.MatmulGflops(1024, 1024, 1024),
+    ["4096x512x4096"] = ShimBenchmark.MatmulGflops(4096, 512, 4096),
+};
+
+static Dictionary<string, double> MatmulsOf(JsonObject result) =>
+    result["matmul_gflops"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<double>());
+
+static JsonObject ToJson(Dictionary<string, double> values)
+{
+    var o = new JsonObject();
+    foreach (var (k, v) in values) o[k] = v;
+    return o;
+}
 
 static void Keep(Dictionary<string, double> best, Dictionary<string, double> next, Func<double, double, double> pick)
 {
@@ -56,20 +115,11 @@ static void Keep(Dictionary<string, double> best, Dictionary<string, double> nex
     }
 }
 
-static JsonObject Best(JsonObject? best, JsonObject next)
+static JsonObject Best(JsonObject best, JsonObject next, Func<double, double, double> pick)
 {
-    if (best is null)
+    foreach (var (key, value) in next)
     {
-        return next;
-    }
-
-    foreach (var (section, pick) in new (string, Func<double, double, double>)[] { ("tiny_ns", Math.Min), ("matmul_gflops", Math.Max) })
-    {
-        var b = best[section]!.AsObject();
-        foreach (var (key, value) in next[section]!.AsObject())
-        {
-            b[key] = pick(b[key]!.GetValue<double>(), value!.GetValue<double>());
-        }
+        best[key] = pick(best[key]!.GetValue<double>(), value!.GetValue<double>());
     }
 
     return best;
@@ -108,20 +158,41 @@ static string CpuModel()
     return line?.Split(':', 2)[1].Trim() ?? "unknown";
 }
 
-static JsonObject RunPython(int threads, int iterations)
+static JsonObject RunPython(ThreadConfig config, int iterations, bool referenceBlas)
 {
     var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
     start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "torch_bench.py"));
-    start.ArgumentList.Add(threads.ToString(CultureInfo.InvariantCulture));
-    start.ArgumentList.Add(iterations.ToString(CultureInfo.InvariantCulture));
-    using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start /usr/bin/python3");
+    foreach (var n in new[] { config.IntraOp, config.Blas, iterations })
+    {
+        start.ArgumentList.Add(n.ToString(CultureInfo.InvariantCulture));
+    }
+
+    if (referenceBlas) start.Environment["LD_LIBRARY_PATH"] = ReferenceBlasDirectory;
+    return JsonNode.Parse(RunToEnd(start, "torch_bench.py"))!.AsObject();
+}
+
+// This benchmark again, in a child whose libblas.so.3 is the reference BLAS (LD_LIBRARY_PATH is searched before the
+// alternatives' link), printing the shim's matmul JSON.
+static JsonObject RunShimOnReferenceBlas()
+{
+    var host = Environment.ProcessPath!;
+    var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
+    if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(ShimBenchmark).Assembly.Location);
+    start.ArgumentList.Add("--matmul-only");
+    start.Environment["LD_LIBRARY_PATH"] = ReferenceBlasDirectory;
+    return JsonNode.Parse(RunToEnd(start, "the reference-BLAS child"))!.AsObject();
+}
+
+static string RunToEnd(ProcessStartInfo start, string what)
+{
+    using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {start.FileName}");
     var stderr = process.StandardError.ReadToEndAsync();
     var stdout = process.StandardOutput.ReadToEnd();
     process.WaitForExit();
     if (process.ExitCode != 0)
     {
-        throw new InvalidOperationException("torch_bench.py failed: " + stderr.Result);
+        throw new InvalidOperationException($"{what} failed: " + stderr.Result);
     }
 
-    return JsonNode.Parse(stdout)!.AsObject();
+    return stdout;
 }

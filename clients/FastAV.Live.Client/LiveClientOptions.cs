@@ -85,27 +85,6 @@ public sealed record LiveClientOptions
     internal Metadata ToMetadata()
     {
         var metadata = new Metadata();
-        if (MaxReadAttempts is < 1 or > 5)
-        {
-            // gRPC caps retry attempts at 5 (the channel's MaxRetryAttempts).
-            throw new ArgumentOutOfRangeException(nameof(MaxReadAttempts), MaxReadAttempts, "must be in [1, 5]");
-        }
-
-        if (CaCertificatePath is { } ca && !File.Exists(ca))
-        {
-            throw new ArgumentException($"CA certificate '{ca}' does not exist", nameof(CaCertificatePath));
-        }
-
-        if (KeepAlivePingDelay != Timeout.InfiniteTimeSpan && KeepAlivePingDelay < TimeSpan.FromSeconds(1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(KeepAlivePingDelay), KeepAlivePingDelay, "must be at least 1 s, or Infinite");
-        }
-
-        if (KeepAlivePingTimeout != Timeout.InfiniteTimeSpan && KeepAlivePingTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(KeepAlivePingTimeout), KeepAlivePingTimeout, "must be positive, or Infinite");
-        }
-
         if (BearerToken is { } token)
         {
             metadata.Add("authorization", "Bearer " + token);

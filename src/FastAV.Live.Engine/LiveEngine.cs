@@ -74,6 +74,10 @@ public sealed class LiveEngine : IDisposable
     public IReadOnlyList<long>? TokensSoFar(string questionId) =>
         _answers.TryGetValue(questionId, out var answer) ? answer.Tokens : null;
 
+    /// <summary>The probabilities of the tokens generated so far (as <see cref="TokensSoFar"/>); null when not decoding.</summary>
+    public IReadOnlyList<float>? ProbabilitiesSoFar(string questionId) =>
+        _answers.TryGetValue(questionId, out var answer) ? answer.TokenProbabilities : null;
+
     /// <summary>Drops a question (waiting or decoding) and rolls its stream's cache back; false when unknown.</summary>
     public bool Cancel(string questionId)
     {

@@ -26,6 +26,9 @@ public sealed class ImagePreprocessor
 
     public int Width => _options.Width;
 
+    /// <summary>How pictures are fitted to the input; a frame already at <see cref="FrameFit.Resized"/> size is only padded or cropped.</summary>
+    public FrameFit Fit => new(_options.Width, _options.Height, _options.Mode);
+
     /// <summary>Returns <c>[frames.Count, 3, Height, Width]</c>.</summary>
     public float[] Process(IReadOnlyList<DecodedFrame> frames)
     {
@@ -55,11 +58,7 @@ public sealed class ImagePreprocessor
             throw new ArgumentException($"destination holds {destination.Length} floats, needs {3 * outW * outH}", nameof(destination));
         }
 
-        var fit = _options.Mode == ResizeMode.CenterCrop
-            ? Math.Max((double)outW / w, (double)outH / h)
-            : Math.Min((double)outW / w, (double)outH / h);
-        var resizedW = Math.Max(1, (int)Math.Round(w * fit));
-        var resizedH = Math.Max(1, (int)Math.Round(h * fit));
+        var (resizedW, resizedH) = Fit.Resized(w, h);
         var offsetX = (resizedW - outW) / 2; // > 0 crops, < 0 pads
         var offsetY = (resizedH - outH) / 2;
         var sx = (double)w / resizedW;

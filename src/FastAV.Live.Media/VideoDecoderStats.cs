@@ -20,4 +20,10 @@ public sealed class VideoDecoderStats
     public long RejectedPacketCount { get; internal set; }
 
     public long ResolutionChangeCount { get; internal set; }
+
+    /// <summary>
+    /// Packets sent while skipping non-reference pictures (<see cref="SampledFrameDecoder"/>, for pictures no sampler
+    /// tick can take): each yields no frame if nothing refers to its picture, and is decoded as usual otherwise.
+    /// </summary>
+    public long SkipRequestedPacketCount { get; internal set; }
 }

@@ -99,13 +99,20 @@ public sealed class WindowAssembler
     /// tolerance: a barrier (a question asked "now" covers what was sent before it). Data arriving later for those
     /// windows counts as late. Windows media has not reached stay open.
     /// </summary>
-    public IReadOnlyList<MediaWindow> CloseReached()
+    public IReadOnlyList<MediaWindow> CloseReached() => CloseThrough(long.MaxValue);
+
+    /// <summary>
+    /// Like <see cref="CloseReached"/>, but only for windows ending at or before <paramref name="mediaTimeMicroseconds"/>:
+    /// the caller knows every track has passed that time (no late data is coming), so there is nothing to wait for.
+    /// </summary>
+    public IReadOnlyList<MediaWindow> CloseThrough(long mediaTimeMicroseconds)
     {
         var output = new List<MediaWindow>();
+        var through = Math.Min(mediaTimeMicroseconds, _watermark);
         while (_open.Count > 0)
         {
             var index = _open.Keys.First();
-            if (WindowStartPts(index + 1) > _watermark)
+            if (WindowStartPts(index + 1) > through)
             {
                 break;
             }

@@ -90,9 +90,10 @@ public sealed class LiveAnalyticsClientTests
         Assert.Equal(model, session.Accepted.ModelLoaded);
         if (model)
         {
-            var chunks = await client.AskAsync("door", question).ToListAsync();
-            Assert.True(chunks[^1].Done);
-            Assert.Equal(chunks[^1].Answer.Text, string.Concat(chunks.Select(c => c.Text)));
+            // Nothing has been sent on the stream: no media to answer from (issue 19 item 5; the contract's FAILED_PRECONDITION).
+            var ex = await Assert.ThrowsAsync<RpcException>(() => client.AskAsync("door", question).ToListAsync().AsTask());
+            Assert.Equal(StatusCode.FailedPrecondition, ex.StatusCode);
+            Assert.StartsWith("no media yet", ex.Status.Detail, StringComparison.Ordinal);
         }
         else
         {

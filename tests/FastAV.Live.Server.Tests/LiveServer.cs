@@ -36,11 +36,14 @@ public sealed class LiveServer : IAsyncDisposable
     /// Ingest only (no model) unless <paramref name="inference"/> names one: most tests are about the protocol.
     /// <paramref name="settings"/> are more command-line settings ("--Http2:KeepAlivePingDelay", "00:00:01").
     /// </summary>
-    public static Task<LiveServer> StartAsync(Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, params string[] settings) =>
-        StartWithServicesAsync(configure, inference, null, settings);
+    /// <param name="logging">Log providers to add (none by default).</param>
+    public static Task<LiveServer> StartAsync(
+        Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, Action<ILoggingBuilder>? logging = null, params string[] settings) =>
+        StartWithServicesAsync(configure, inference, null, logging, settings);
 
     /// <summary>As <see cref="StartAsync"/>, with more services registered first (a test's <see cref="TestFaultInjection"/>).</summary>
-    public static async Task<LiveServer> StartWithServicesAsync(Action<LiveAnalyticsOptions>? configure, Action<InferenceOptions>? inference, Action<IServiceCollection>? services, params string[] settings)
+    public static async Task<LiveServer> StartWithServicesAsync(
+        Action<LiveAnalyticsOptions>? configure, Action<InferenceOptions>? inference, Action<IServiceCollection>? services, Action<ILoggingBuilder>? logging = null, params string[] settings)
     {
         var app = ServerHost.Build(
             ["--urls", "http://127.0.0.1:0", .. settings],
@@ -48,6 +51,7 @@ public sealed class LiveServer : IAsyncDisposable
             {
                 builder.Logging.ClearProviders();
                 services?.Invoke(builder.Services);
+                logging?.Invoke(builder.Logging);
                 if (configure is not null)
                 {
                     builder.Services.Configure(configure);

@@ -29,6 +29,14 @@ def hf_config(m: FastAvTiny, tok: ByteBpeTokenizer) -> dict:
     return t
 
 
+# What the model knows, for the server to tell its clients (fastav.json "domain"; StreamAccepted.model_domain).
+DOMAIN = ("A synthetic world only: up to four coloured shapes (red, green, blue, yellow squares, circles and triangles) "
+          "appearing and moving on a dark, noisy background, seen as 32x32-pixel frames at 2 per second, with 16 kHz tones, beeps, "
+          "alarms, knocks and noise; trained on questions of 8 families (colour, count, presence of a sound, pitch, "
+          "audio-visual match, order, what appeared recently, motion) over 6-second contexts. Not for real scenes: on camera "
+          "footage its answers carry no meaning, however confident.")
+
+
 def fastav_manifest(m: FastAvTiny, tok: ByteBpeTokenizer, scfg: StreamConfig) -> dict:
     """fastav.json in the schema the C# FastAvConfig reads (src/FastAV.Live.Models/Config/FastAvConfig.cs): one
     checkpoint holding every part, a "stream" prompt ([frame tokens][audio tokens]<|window|> per window)."""
@@ -37,6 +45,7 @@ def fastav_manifest(m: FastAvTiny, tok: ByteBpeTokenizer, scfg: StreamConfig) ->
     assert side * side == mc.tokens_per_frame, "tokens_per_frame must be a square grid"
     return {
         "name": "fastav-tiny",
+        "domain": DOMAIN,
         "llm": {"path": ".", "weight_prefix": "model."},
         "tokenizer": ".",
         "vision_encoder": {

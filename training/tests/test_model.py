@@ -11,7 +11,7 @@ import torch
 import _path  # noqa: F401
 from fastav_tiny import corpus, safetensors_io
 from fastav_tiny.batching import build_batch, embed, window_ids, PREFIX, QUESTION_SUFFIX
-from fastav_tiny.export import export, load
+from fastav_tiny.export import export, fastav_manifest, load
 from fastav_tiny.features import log_mel, slaney_mel_filters
 from fastav_tiny.model import AudioConfig, FastAvTiny, MediaConfig, TextConfig, VisionConfig
 from fastav_tiny.tokenizer import ByteBpeTokenizer, _pieces
@@ -165,6 +165,18 @@ class ExportTests(unittest.TestCase):
         self.assertEqual(fa["frames_per_window"] * fa["tokens_per_frame"] + fa["audio_tokens_per_second"] + 1,
                          len(window_ids(tok, model.mc)))
         self.assertEqual(model.tc.vocab_size, len(tok.vocab))
+
+    @unittest.skipUnless(os.path.exists(os.path.join(MODEL_DIR, "model.safetensors")), "no shipped model")
+    def test_shipped_manifest_is_what_the_exporter_writes(self):
+        # The shipped fastav.json (its "domain" included) stays in step with export.py; "calibration" is added
+        # afterwards by `fastav calibrate --write-model`.
+        model, tok = load(MODEL_DIR)
+        with open(os.path.join(MODEL_DIR, "fastav.json")) as f:
+            shipped = json.load(f)
+        shipped.pop("calibration", None)
+        exported = json.loads(json.dumps(fastav_manifest(model, tok, StreamConfig(windows=shipped["trained_windows"]))))
+        self.assertEqual(exported, shipped)
+        self.assertIn("Not for real scenes", shipped["domain"])
 
 
 if __name__ == "__main__":

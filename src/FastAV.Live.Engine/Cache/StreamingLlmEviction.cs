@@ -13,6 +13,9 @@ public sealed class StreamingLlmEviction : IEvictionPolicy
 
     public string Name => "streaming-llm";
 
+    /// <summary>The first rows always kept (attention sinks).</summary>
+    public int SinkCount => _options.SinkCount;
+
     public float CombineScore(float running, float fresh) => running + fresh;
 
     public int[] SelectKept(ReadOnlySpan<CachedToken> rows, int keepCount)

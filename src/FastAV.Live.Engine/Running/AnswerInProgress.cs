@@ -7,6 +7,7 @@ namespace FastAV.Live.Engine.Running;
 public sealed class AnswerInProgress
 {
     private readonly List<long> _tokens = [];
+    private readonly List<float> _probabilities = [];
 
     internal AnswerInProgress(StreamKv stream, int[] mark, int[] bases, long[] questionIds, int maxNewTokens, long? endOfSequence)
     {
@@ -28,6 +29,9 @@ public sealed class AnswerInProgress
 
     public IReadOnlyList<long> Tokens => _tokens;
 
+    /// <summary>The probability the model gave each chosen token (softmax of its logits), [Tokens.Count].</summary>
+    public IReadOnlyList<float> TokenProbabilities => _probabilities;
+
     /// <summary>The answer hit end-of-sequence or its length limit.</summary>
     public bool IsFinished => _tokens.Count >= MaxNewTokens || (_tokens.Count > 0 && _tokens[^1] == EndOfSequence);
 
@@ -45,5 +49,9 @@ public sealed class AnswerInProgress
     /// <summary>Question and answer tokens already in the KV tensors.</summary>
     internal int Offset { get; set; }
 
-    internal void Add(long token) => _tokens.Add(token);
+    internal void Add(long token, float probability)
+    {
+        _tokens.Add(token);
+        _probabilities.Add(probability);
+    }
 }

@@ -7,6 +7,9 @@ public sealed record AnswerResult
 {
     public required long[] Tokens { get; init; }
 
+    /// <summary>The probability the model gave each chosen token (greedy: softmax of the logits at the chosen id), [Tokens.Length].</summary>
+    public float[] TokenProbabilities { get; init; } = [];
+
     /// <summary>Prefill of the question over the cache.</summary>
     public required FlopsReport QuestionFlops { get; init; }
 

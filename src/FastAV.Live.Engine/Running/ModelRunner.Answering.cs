@@ -92,6 +92,7 @@ public sealed partial class ModelRunner
         return new AnswerResult
         {
             Tokens = answer.Tokens.ToArray(),
+            TokenProbabilities = answer.TokenProbabilities.ToArray(),
             QuestionFlops = _flops.Prefill(Enumerable.Repeat(questionLength, LayerCount).ToArray(), counts),
             DecodeFlops = _flops.Decode(Math.Max(0, answer.Tokens.Count - 1), afterQuestion, afterQuestion.Max()),
         };

@@ -154,7 +154,7 @@ public sealed partial class ModelRunner
         /// <summary>Keeps the given rows (indices into <see cref="Alive"/>, ascending) for this layer and the rest.</summary>
         public void Keep(int[] selected)
         {
-            Hidden = Hidden.IndexSelect(0, Torch.Torch.FromArray(Array.ConvertAll(selected, i => (long)i)));
+            Hidden = Hidden.IndexSelect(0, Torch.Torch.FromArray(Array.ConvertAll(selected, i => (long)i)).To(Hidden.Device));
             Alive = Array.ConvertAll(selected, j => Alive[j]);
         }
 
@@ -162,7 +162,7 @@ public sealed partial class ModelRunner
         {
             LastQuery.Clear();
             Alive = _entering;
-            Hidden = _entering.Length == AllKinds.Length ? _input : _input.IndexSelect(0, Torch.Torch.FromArray(Array.ConvertAll(_entering, i => (long)i)));
+            Hidden = _entering.Length == AllKinds.Length ? _input : _input.IndexSelect(0, Torch.Torch.FromArray(Array.ConvertAll(_entering, i => (long)i)).To(_input.Device));
         }
     }
 
@@ -196,13 +196,23 @@ public sealed partial class ModelRunner
         public override void Complete(float[] lastLogits)
         {
             _answer.Offset += _ids.Length;
-            _answer.Add(ArgMax(lastLogits));
+            var best = ArgMax(lastLogits);
+            _answer.Add(best, Probability(lastLogits, best));
         }
 
         public override void Restart()
         {
             base.Restart();
             Hidden = _embedded;
+        }
+
+        // softmax(logits)[chosen], computed stably: 1 / Σ exp(l − l_chosen) when the chosen logit is the largest.
+        private static float Probability(float[] logits, long chosen)
+        {
+            var top = logits[chosen];
+            var sum = 0.0;
+            foreach (var l in logits) sum += Math.Exp(l - top);
+            return (float)(1 / sum);
         }
 
         // The first index of the largest logit (greedy; ties go to the lower id).

@@ -38,6 +38,18 @@ internal static unsafe partial class MediaNative
     [LibraryImport(Library, EntryPoint = "fam_vdec_copy_rgb")]
     private static partial int VideoDecoderCopyRgb(nint decoder, byte* dst, int dstSize);
 
+    [LibraryImport(Library, EntryPoint = "fam_vdec_set_skip_nonref")]
+    public static partial int VideoDecoderSetSkipNonReference(nint decoder, int skip);
+
+    [LibraryImport(Library, EntryPoint = "fam_vdec_hold")]
+    public static partial int VideoDecoderHold(nint decoder, out int slot);
+
+    [LibraryImport(Library, EntryPoint = "fam_vdec_release")]
+    public static partial int VideoDecoderRelease(nint decoder, int slot);
+
+    [LibraryImport(Library, EntryPoint = "fam_vdec_convert")]
+    private static partial int VideoDecoderConvert(nint decoder, int slot, int width, int height, byte* dst, int dstSize);
+
     [LibraryImport(Library, EntryPoint = "fam_vdec_close")]
     public static partial void VideoDecoderClose(nint decoder);
 
@@ -46,6 +58,9 @@ internal static unsafe partial class MediaNative
 
     [LibraryImport(Library, EntryPoint = "fam_scaler_to_rgb")]
     private static partial int ScalerToRgb(nint scaler, int codec, int width, int height, byte* src, int srcSize, byte* dst, int dstSize);
+
+    [LibraryImport(Library, EntryPoint = "fam_scaler_convert")]
+    private static partial int ScalerConvert(nint scaler, int codec, int width, int height, byte* src, int srcSize, int dstWidth, int dstHeight, byte* dst, int dstSize);
 
     [LibraryImport(Library, EntryPoint = "fam_scaler_close")]
     public static partial void ScalerClose(nint scaler);
@@ -109,6 +124,23 @@ internal static unsafe partial class MediaNative
         fixed (byte* p = dst)
         {
             return VideoDecoderCopyRgb(decoder, p, dst.Length);
+        }
+    }
+
+    public static int VideoDecoderConvert(nint decoder, int slot, int width, int height, Span<byte> dst)
+    {
+        fixed (byte* p = dst)
+        {
+            return VideoDecoderConvert(decoder, slot, width, height, p, dst.Length);
+        }
+    }
+
+    public static int ScalerConvert(nint scaler, int codec, int width, int height, ReadOnlySpan<byte> src, int dstWidth, int dstHeight, Span<byte> dst)
+    {
+        fixed (byte* s = src)
+        fixed (byte* d = dst)
+        {
+            return ScalerConvert(scaler, codec, width, height, s, src.Length, dstWidth, dstHeight, d, dst.Length);
         }
     }
 

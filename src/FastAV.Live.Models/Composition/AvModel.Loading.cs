@@ -102,16 +102,22 @@ public sealed partial class AvModel
             }
 
             // Checked last, so a model whose towers do not fit is named for that first.
-            if (manifest.Calibration is { } calibration)
+            foreach (var (key, rule) in new[] { ("calibration", manifest.Calibration is { } c ? (c.GlobalLayer, c.KeepFirstMediaTokens) : default((int, int)?)), ("keep_rule", manifest.KeepRule is { } k ? (k.GlobalLayer, k.KeepFirstMediaTokens) : null) })
             {
-                if (calibration.GlobalLayer >= decoderConfig.LayerCount)
+                if (rule is not { } stated)
                 {
-                    throw new InvalidDataException($"{root}: fastav.json calibration.global_layer {calibration.GlobalLayer} must be within 1..{decoderConfig.LayerCount - 1} (the decoder has {decoderConfig.LayerCount} layers)");
+                    continue;
                 }
 
-                if (calibration.KeepFirstMediaTokens > prompt.VideoTokens + prompt.AudioTokens)
+                var (layer, kept) = stated;
+                if (layer >= decoderConfig.LayerCount)
                 {
-                    throw new InvalidDataException($"{root}: fastav.json calibration.keep_first_media_tokens {calibration.KeepFirstMediaTokens} exceeds the {prompt.VideoTokens + prompt.AudioTokens} media tokens of a window");
+                    throw new InvalidDataException($"{root}: fastav.json {key}.global_layer {layer} must be within 1..{decoderConfig.LayerCount - 1} (the decoder has {decoderConfig.LayerCount} layers)");
+                }
+
+                if (kept > prompt.VideoTokens + prompt.AudioTokens)
+                {
+                    throw new InvalidDataException($"{root}: fastav.json {key}.keep_first_media_tokens {kept} exceeds the {prompt.VideoTokens + prompt.AudioTokens} media tokens of a window");
                 }
             }
 

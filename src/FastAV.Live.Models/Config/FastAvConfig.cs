@@ -30,6 +30,9 @@ public sealed record FastAvConfig
 
     public string? Name { get; init; }
 
+    /// <summary>What the model was trained on and is not for, in plain language ("domain"); servers tell clients. Null = not described.</summary>
+    public string? Domain { get; init; }
+
     public required string Llm { get; init; }
 
     /// <summary>Prefix of the decoder's tensor names ("model.").</summary>
@@ -77,6 +80,13 @@ public sealed record FastAvConfig
     /// <summary>The calibrated global keep rule (fastav calibrate --write-model); null when the model was not calibrated.</summary>
     public KeepRuleCalibrationConfig? Calibration { get; init; }
 
+    /// <summary>A keep rule stated by the model's author (not measured); used when there is no <see cref="Calibration"/>.</summary>
+    public KeepRuleConfig? KeepRule { get; init; }
+
+    /// <summary>The rule a FastAV stream that sets nothing keeps: the calibrated one, else the stated one, else none.</summary>
+    public (int GlobalLayer, int KeepFirstMediaTokens)? DefaultKeepRule =>
+        Calibration is { } c ? (c.GlobalLayer, c.KeepFirstMediaTokens) : KeepRule is { } k ? (k.GlobalLayer, k.KeepFirstMediaTokens) : null;
+
     /// <summary>Windows of context the model was trained on; a live stream's default KV budget holds this many. Null = unknown.</summary>
     public int? TrainedWindows { get; init; }
 
@@ -95,6 +105,7 @@ public sealed record FastAvConfig
         var config = new FastAvConfig
         {
             Name = json.OptionalString("name"),
+            Domain = json.OptionalString("domain"),
             Llm = llm!,
             LlmWeightPrefix = llmPrefix,
             Tokenizer = Folder(json, "tokenizer", json.OptionalString("tokenizer")) ?? llm!,
@@ -114,6 +125,7 @@ public sealed record FastAvConfig
             Prompt = PromptTemplateConfig.Read(json.Object("prompt")),
             SpecialTokens = SpecialTokenNames.Read(json.Object("special_tokens")),
             Calibration = KeepRuleCalibrationConfig.Read(json.Object("calibration")),
+            KeepRule = KeepRuleConfig.Read(json.Object("keep_rule")),
             TrainedWindows = json.Has("trained_windows") ? json.PositiveInt("trained_windows", max: 1 << 20) : null,
         };
 

@@ -9,7 +9,7 @@ public sealed record ImageProcessingConfig
     /// <summary>Side of the square the encoder takes (its image_size unless fastav.json says otherwise).</summary>
     public int? Size { get; init; }
 
-    /// <summary>"center_crop" (scale the short side, cut the centre), "pad" (scale the long side, pad), or "none" (frames already are Size²).</summary>
+    /// <summary>"center_crop" (scale the short side, cut the centre), "pad" (scale the long side, pad), or "none" (trained on frames of Size²; live frames of another shape are letterboxed, as "pad").</summary>
     public string Resize { get; init; } = "center_crop";
 
     /// <summary>Per-channel mean, RGB, after rescaling to [0, 1] (CLIP's by default).</summary>

@@ -115,7 +115,7 @@ internal sealed class DecoderAttention : IDisposable
         }
         else
         {
-            var index = Torch.Torch.FromArray(Array.ConvertAll(slots, slot => (long)slot));
+            var index = Torch.Torch.FromArray(Array.ConvertAll(slots, slot => (long)slot)).To(keys.Device);
             keys = keys.IndexSelect(0, index);
             values = values.IndexSelect(0, index);
             var all = kv.Positions;
@@ -128,8 +128,8 @@ internal sealed class DecoderAttention : IDisposable
 
         var keyCount = keys.Size(0);
         var attendedLength = Math.Max(Max(keyPositions), Max(positions)) + 1;
-        var (cosQ, sinQ) = _rope.CosSin(positions, attendedLength, q.DType);
-        var (cosK, sinK) = _rope.CosSin(keyPositions, attendedLength, q.DType);
+        var (cosQ, sinQ) = _rope.CosSin(positions, attendedLength, q.DType, q.Device);
+        var (cosK, sinK) = _rope.CosSin(keyPositions, attendedLength, q.DType, q.Device);
         var qRot = RotaryEmbedding.Apply(q, cosQ, sinQ);         // [T, heads, headDim]
         var kRot = RotaryEmbedding.Apply(keys, cosK, sinK);      // [S, kvHeads, headDim]
         var kByHead = kRot.Transpose(0, 1);                      // [kvHeads, S, headDim]
@@ -137,7 +137,7 @@ internal sealed class DecoderAttention : IDisposable
         var qGrouped = qRot.View(t, _kvHeads, _group, _headDim)
             .Permute(1, 2, 0, 3)
             .Reshape(_kvHeads, _group * t, _headDim);            // [kvHeads, group·T, headDim]
-        var mask = t == 1 ? null : BlockCausalMask(t, keyCount);      // [group·T, S]
+        var mask = t == 1 ? null : BlockCausalMask(t, keyCount, q.Device); // [group·T, S]
         var attended = Functional.ScaledDotProductAttention(qGrouped, kByHead, vByHead, mask); // [kvHeads, group·T, headDim]
         var merged = attended.Reshape(_kvHeads, _group, t, _headDim)
             .Permute(2, 0, 1, 3)
@@ -185,10 +185,10 @@ internal sealed class DecoderAttention : IDisposable
     }
 
     // Row i (query i of the block, for each of the group's heads) sees key j when j <= cached + i.
-    private Tensor BlockCausalMask(long t, long s)
+    private Tensor BlockCausalMask(long t, long s, Device device)
     {
-        var keyIndex = Torch.Torch.Arange(s);                           // [S]
-        var lastVisible = Torch.Torch.Arange(t).Add(s - t).Unsqueeze(1); // [T, 1]
+        var keyIndex = Torch.Torch.Arange(s, device: device);                           // [S]
+        var lastVisible = Torch.Torch.Arange(t, device: device).Add(s - t).Unsqueeze(1); // [T, 1]
         var keep = keyIndex.Le(lastVisible);                             // [T, S]
         return _group == 1 ? keep : keep.Unsqueeze(0).Expand(_group, t, s).Reshape(_group * t, s);
     }

@@ -8,7 +8,8 @@ public sealed class DecoderKvCache : IDisposable
     private readonly LayerKv[] _layers;
 
     /// <param name="initialCapacity">Token slots each layer allocates on its first append (it doubles when full).</param>
-    public DecoderKvCache(DecoderConfig config, DType dtype = DType.Float32, int initialCapacity = 64)
+    /// <param name="device">Where the keys and values live (the model's device); CPU when null.</param>
+    public DecoderKvCache(DecoderConfig config, DType dtype = DType.Float32, int initialCapacity = 64, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
@@ -16,7 +17,7 @@ public sealed class DecoderKvCache : IDisposable
         _layers = new LayerKv[config.LayerCount];
         for (var i = 0; i < _layers.Length; i++)
         {
-            _layers[i] = new LayerKv(config.KeyValueHeadCount, config.ResolvedHeadDim, dtype, initialCapacity);
+            _layers[i] = new LayerKv(config.KeyValueHeadCount, config.ResolvedHeadDim, dtype, initialCapacity, device ?? Device.Cpu);
         }
     }
 

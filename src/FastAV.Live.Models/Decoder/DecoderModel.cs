@@ -81,7 +81,7 @@ public sealed class DecoderModel : IDisposable
     }
 
     /// <summary>An empty cache shaped for this model.</summary>
-    public DecoderKvCache CreateCache(int initialCapacity = 64) => new(Config, DType, initialCapacity);
+    public DecoderKvCache CreateCache(int initialCapacity = 64) => new(Config, DType, initialCapacity, _embedding.Device);
 
     /// <summary>Token ids [T] -> hidden states [T, hidden].</summary>
     public Tensor Embed(ReadOnlySpan<long> ids)
@@ -100,7 +100,7 @@ public sealed class DecoderModel : IDisposable
         }
 
         using var scope = new TensorScope();
-        var index = Torch.Torch.FromSpan(ids, ids.Length);
+        var index = Torch.Torch.FromSpan(ids, ids.Length).To(_embedding.Device);
         return scope.MoveToOuter(Functional.Embedding(index, _embedding));
     }
 

@@ -13,15 +13,17 @@ public sealed class LayerKv : IDisposable
 {
     private readonly int _initialCapacity;
     private readonly DType _dtype;
+    private readonly Device _device;
     private Tensor? _keys;   // [capacity, kvHeads, headDim], pre-RoPE
     private Tensor? _values; // [capacity, kvHeads, headDim]
     private long[] _positions = [];
 
-    internal LayerKv(int keyValueHeadCount, int headDim, DType dtype, int initialCapacity)
+    internal LayerKv(int keyValueHeadCount, int headDim, DType dtype, int initialCapacity, Device device)
     {
         KeyValueHeadCount = keyValueHeadCount;
         HeadDim = headDim;
         _dtype = dtype;
+        _device = device;
         _initialCapacity = Math.Max(1, initialCapacity);
     }
 
@@ -72,7 +74,7 @@ public sealed class LayerKv : IDisposable
         if (slots.Length > 0)
         {
             using var scope = new TensorScope();
-            var index = Torch.Torch.FromSpan(ToLong(slots), slots.Length);
+            var index = Torch.Torch.FromSpan(ToLong(slots), slots.Length).To(_device);
             var keys = _keys!.IndexSelect(0, index);
             var values = _values!.IndexSelect(0, index);
             _keys!.Narrow(0, 0, slots.Length).Copy_(keys);
@@ -159,7 +161,7 @@ public sealed class LayerKv : IDisposable
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         return storage is null
-            ? Torch.Torch.Empty([0, KeyValueHeadCount, HeadDim], _dtype)
+            ? Torch.Torch.Empty([0, KeyValueHeadCount, HeadDim], _dtype, _device)
             : storage.Narrow(0, 0, Count);
     }
 
@@ -173,8 +175,8 @@ public sealed class LayerKv : IDisposable
         var capacity = Math.Max(needed, Math.Max(_initialCapacity, Capacity * 2));
         using (var scope = new TensorScope())
         {
-            var keys = Torch.Torch.Empty([capacity, KeyValueHeadCount, HeadDim], _dtype);
-            var values = Torch.Torch.Empty([capacity, KeyValueHeadCount, HeadDim], _dtype);
+            var keys = Torch.Torch.Empty([capacity, KeyValueHeadCount, HeadDim], _dtype, _device);
+            var values = Torch.Torch.Empty([capacity, KeyValueHeadCount, HeadDim], _dtype, _device);
             if (Count > 0)
             {
                 keys.Narrow(0, 0, Count).Copy_(_keys!.Narrow(0, 0, Count));

@@ -27,7 +27,7 @@ internal sealed class RotaryEmbedding : IDisposable
     /// cos and sin [N, 1, headDim] for <paramref name="positions"/> [N], to broadcast over heads.
     /// <paramref name="attendedLength"/> (largest position attended + 1) matters only for dynamic scaling.
     /// </summary>
-    public (Tensor Cos, Tensor Sin) CosSin(ReadOnlySpan<long> positions, long attendedLength, DType dtype)
+    public (Tensor Cos, Tensor Sin) CosSin(ReadOnlySpan<long> positions, long attendedLength, DType dtype, Device? device = null)
     {
         using var scope = new TensorScope();
         var invFreq = _invFreq ?? InverseFrequencies(DynamicTheta(attendedLength));
@@ -36,10 +36,11 @@ internal sealed class RotaryEmbedding : IDisposable
         var emb = Torch.Torch.Cat([freqs, freqs], -1).Unsqueeze(1);                        // [N, 1, headDim]
         var cos = emb.Cos();
         var sin = emb.Sin();
-        if (dtype != DType.Float32)
+        // Computed on the CPU in float32 (the reference's float ops), then moved to the model's device and dtype.
+        if (dtype != DType.Float32 || (device is { } d && d != cos.Device))
         {
-            cos = cos.To(dtype);
-            sin = sin.To(dtype);
+            cos = cos.To(device ?? cos.Device, dtype);
+            sin = sin.To(device ?? sin.Device, dtype);
         }
 
         return (scope.MoveToOuter(cos), scope.MoveToOuter(sin));

@@ -46,12 +46,15 @@ public sealed partial class EngineLoop
         var text = Decode(tokens);
         var now = _time.GetTimestamp();
         var cache = _engine.Stream(stream.Id).Cache;
+        var (confidence, lowest) = Confidence(completed.Result.TokenProbabilities);
         var answer = new Contract.Answer
         {
             Text = text,
             TokenCount = (uint)tokens.Length,
             FinishReason = stopped ? Contract.FinishReason.Stop : Contract.FinishReason.Length,
             Pruning = Report(stream, completed, cache),
+            Confidence = confidence,
+            MinTokenProbability = lowest,
         };
         if (StandingId(completed.QuestionId) is { } standingId)
         {
@@ -63,8 +66,11 @@ public sealed partial class EngineLoop
             stream.RecentWindows.TryGetValue(windowIndex, out var window);
             answer.QuestionId = standingId;
             answer.Standing = true;
-            answer.Span = new Contract.MediaSpan { StartPtsUs = SpanStart(stream), EndPtsUs = window?.EndPtsUs ?? stream.LastPrefilledEndUs };
+            var end = window?.EndPtsUs ?? stream.LastPrefilledEndUs;
+            answer.Span = new Contract.MediaSpan { StartPtsUs = SpanStart(stream), EndPtsUs = end };
+            answer.StreamSpan = new Contract.MediaSpan { StartPtsUs = stream.FirstPtsUs, EndPtsUs = end };
             answer.LatencyUs = window is null ? 0 : Microseconds(window.ReadyTimestamp, now);
+            answer.Uncertain = standing.Question.MinConfidence > 0 && confidence < standing.Question.MinConfidence;
             stream.Sink.StandingAnswer(answer);
             return;
         }
@@ -72,6 +78,7 @@ public sealed partial class EngineLoop
         if (!stream.Questions.Remove(completed.QuestionId, out var question)) return;
         answer.QuestionId = question.QuestionId;
         answer.Span = new Contract.MediaSpan { StartPtsUs = question.SpanStartUs, EndPtsUs = question.SpanEndUs };
+        answer.StreamSpan = new Contract.MediaSpan { StartPtsUs = stream.FirstPtsUs, EndPtsUs = question.SpanEndUs };
         answer.LatencyUs = Microseconds(question.ReceivedTimestamp, now);
         answer.FirstTokenLatencyUs = Microseconds(question.ReceivedTimestamp, question.FirstTokenTimestamp == 0 ? now : question.FirstTokenTimestamp);
         question.Sink.Completed(answer);
@@ -162,7 +169,7 @@ public sealed partial class EngineLoop
             if (tokens is null || tokens.Count <= question.TokensReported) continue;
             if (question.FirstTokenTimestamp == 0) question.FirstTokenTimestamp = _time.GetTimestamp();
             question.TokensReported = tokens.Count;
-            question.Sink.Progress(Decode(tokens, trim: false), tokens.Count);
+            question.Sink.Progress(Decode(tokens, trim: false), tokens.Count, Confidence(_engine.ProbabilitiesSoFar(question.EngineId) ?? []).Mean);
         }
     }
 
@@ -177,6 +184,21 @@ public sealed partial class EngineLoop
 
         var text = Model.Tokenizer.Decode(ids.ToArray(), skipSpecialTokens: true);
         return trim ? text.Trim() : text;
+    }
+
+    // An answer's confidence: the geometric mean of its tokens' probabilities (exp of the mean log-probability), and the smallest.
+    private static (float Mean, float Min) Confidence(IReadOnlyList<float> probabilities)
+    {
+        if (probabilities.Count == 0) return (0, 0);
+        var logSum = 0.0;
+        var min = 1f;
+        foreach (var p in probabilities)
+        {
+            logSum += Math.Log(Math.Max(p, float.Epsilon));
+            min = Math.Min(min, p);
+        }
+
+        return ((float)Math.Exp(logSum / probabilities.Count), min);
     }
 
     private static long TokenCount(Engine.Cache.RollingKvCache cache)

@@ -268,6 +268,12 @@ public sealed partial class EngineLoop : IDisposable
         }
 
         question.SpanStartUs = SpanStart(stream);
+        if (question.SpanStartUs < 0)
+        {
+            question.Sink.Failed(EngineStatuses.NoMediaYet(stream.Id));
+            return;
+        }
+
         question.SpanEndUs = stream.LastPrefilledEndUs;
         stream.Questions[question.EngineId] = question;
         _engine.Ask(stream.Id, question.EngineId, Array.ConvertAll(ids, id => (long)id), MaxNewTokens(stream, (uint)question.MaxTokens, ids.Length), _endOfSequence);
@@ -285,14 +291,25 @@ public sealed partial class EngineLoop : IDisposable
         return Model.EmbedWindow(input.Pixels, input.Mel);
     }
 
+    // The media time of the earliest media token the cache holds (layer 0 holds every token a window kept), µs on the
+    // stream's timeline; -1 when it holds none. StreamingLLM's attention sinks (its first rows after the prompt, which the
+    // cache never evicts) are left out: they keep a few tokens of the stream's first window for ever, which would make
+    // every answer claim the whole stream.
     private long SpanStart(EngineStream stream)
     {
-        var kv = _engine.Stream(stream.Id).Cache;
-        var rows = kv.Layer(0).Rows;
+        var rows = _engine.Stream(stream.Id).Cache.Layer(0).Rows;
+        var sinks = stream.Plan.Eviction is Engine.Cache.StreamingLlmEviction streaming ? streaming.SinkCount : 0;
         var earliest = double.MaxValue;
         foreach (var row in rows)
         {
-            if (row.Window >= 0 && row.MediaTime < earliest) earliest = row.MediaTime;
+            if (row.Window < 0) continue;
+            if (sinks > 0)
+            {
+                sinks--;
+                continue;
+            }
+
+            earliest = Math.Min(earliest, row.MediaTime);
         }
 
         return earliest == double.MaxValue ? -1 : stream.FirstPtsUs + (long)Math.Round(earliest * 1e6);

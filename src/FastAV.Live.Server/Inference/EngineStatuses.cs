@@ -22,4 +22,7 @@ internal static class EngineStatuses
         message.Contains("can't allocate memory", StringComparison.OrdinalIgnoreCase) || message.Contains("out of memory", StringComparison.OrdinalIgnoreCase);
 
     public static Status Cancelled { get; } = new(StatusCode.Cancelled, "the question was cancelled");
+
+    public static Status NoMediaYet(string streamId) =>
+        new(StatusCode.FailedPrecondition, $"no media yet: stream {streamId} has no window of media in its cache to answer from (a window is prefilled once its media is complete)");
 }

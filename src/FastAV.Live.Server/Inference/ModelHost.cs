@@ -1,5 +1,6 @@
 using FastAV.Live.Models.Composition;
 using Microsoft.Extensions.Options;
+using Contract = FastAV.Live.Contracts.V1;
 
 namespace FastAV.Live.Server.Inference;
 
@@ -16,6 +17,7 @@ public sealed partial class ModelHost : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
+        Options.Validate();
         Faults = faults;
         var directory = Resolve(Options.Model);
         if (directory is null)
@@ -24,6 +26,7 @@ public sealed partial class ModelHost : IDisposable
             return;
         }
 
+        ApplyBlasThreads(Options.BlasThreads);
         var model = AvModel.Load(directory);
         try
         {
@@ -38,6 +41,13 @@ public sealed partial class ModelHost : IDisposable
 
         Model = model;
         Name = StreamPlanner.ModelName(model);
+        Domain = new Contract.ModelDomain
+        {
+            Description = model.Manifest.Domain ?? "",
+            FrameWidth = (uint)model.ImageSize,
+            FrameHeight = (uint)model.ImageSize,
+            AudioSampleRateHz = (uint)model.Manifest.AudioFeatures.SamplingRate,
+        };
         LogLoaded(logger, Name, directory);
     }
 
@@ -55,6 +65,9 @@ public sealed partial class ModelHost : IDisposable
     /// <summary>The loaded model's name; empty without one.</summary>
     public string Name { get; } = "";
 
+    /// <summary>What the loaded model knows, for StreamAccepted and StreamInfo; null without one.</summary>
+    public Contract.ModelDomain? Domain { get; }
+
     /// <summary>The model directory to load, or null for none: a configured folder must hold a model; "" finds the embedded one.</summary>
     public static string? Resolve(string configured)
     {
@@ -69,6 +82,22 @@ public sealed partial class ModelHost : IDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Sizes OpenBLAS's pool (process-wide): <paramref name="configured"/>, or one per core for 0. A configured count
+    /// on a libtorch that does not run on OpenBLAS stops start-up naming the setting; 0 then leaves that BLAS alone.
+    /// </summary>
+    public static void ApplyBlasThreads(int configured)
+    {
+        if (!Torch.Torch.IsOpenBlas)
+        {
+            if (configured == 0) return;
+            var library = Torch.Torch.BlasLibrary;
+            throw new InvalidOperationException($"{InferenceOptions.SectionName}:{nameof(InferenceOptions.BlasThreads)} = {configured} needs libtorch on OpenBLAS, but its sgemm_ is in {(library.Length == 0 ? "libtorch itself" : library)} (scripts/setup.sh installs and selects libopenblas0-pthread)");
+        }
+
+        Torch.Torch.BlasThreadCount = configured == 0 ? Math.Min(Environment.ProcessorCount, 256) : configured;
     }
 
     public void Dispose()

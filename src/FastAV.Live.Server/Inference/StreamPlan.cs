@@ -5,11 +5,18 @@ using Contract = FastAV.Live.Contracts.V1;
 
 namespace FastAV.Live.Server.Inference;
 
-/// <summary>How the engine runs one stream: its pruning (a runner over the shared model), cache and window geometry.</summary>
+/// <summary>
+/// How the engine runs one stream: its pruning (a runner over the shared model), cache and window geometry, and the KV
+/// settings as the engine applies them (the budget the model allows, the sinks and recent rows it keeps), for
+/// StreamAccepted and StreamInfo.
+/// </summary>
 public sealed record StreamPlan(
     ModelRunner Runner,
     RollingKvCacheOptions Cache,
     IEvictionPolicy Eviction,
     StreamSessionOptions Session,
     Contract.PruningPolicy Policy,
-    int QuestionReserve);
+    int QuestionReserve)
+{
+    public Contract.KvCacheConfig? EffectiveKvCache { get; init; }
+}

@@ -84,14 +84,31 @@ public static class StreamPlanner
             return LiveStatuses.Invalid("StreamOpen.kv_cache.max_kv_bytes", $"{kv.MaxKvBytes} bytes hold fewer tokens than the prompt and one window ({bytesPerToken * layers} bytes per token over all layers)");
         }
 
-        IEvictionPolicy eviction = kv.Eviction switch
+        var effective = kv.Clone();
+        effective.MaxTokensPerLayer = (uint)maxTokens;
+        IEvictionPolicy eviction;
+        switch (kv.Eviction)
         {
-            Contract.KvEvictionPolicy.A2Sf => new A2sfEviction(new A2sfOptions { ForgettingFactor = kv.ForgettingFactor, RecentKept = kv.RecentTokens == 0 ? block : (int)Math.Min(kv.RecentTokens, (uint)maxTokens / 2) }),
-            Contract.KvEvictionPolicy.Paged => new PagedEviction(new PagedEvictionOptions { BlockSize = (int)kv.BlockTokens }),
-            Contract.KvEvictionPolicy.InfinipotV => new InfiniPotVEviction(),
-            _ => new StreamingLlmEviction(new StreamingLlmOptions { SinkCount = (int)Math.Min(Math.Max(kv.SinkTokens, (uint)model.Prompt.StreamPrefix.Length), (uint)maxTokens / 2) }),
-        };
-        plan = new StreamPlan(runner, cache, eviction, session, p.Policy, reserve);
+            case Contract.KvEvictionPolicy.A2Sf:
+                var recent = kv.RecentTokens == 0 ? block : (int)Math.Min(kv.RecentTokens, (uint)maxTokens / 2);
+                eviction = new A2sfEviction(new A2sfOptions { ForgettingFactor = kv.ForgettingFactor, RecentKept = recent });
+                effective.RecentTokens = (uint)recent;
+                break;
+            case Contract.KvEvictionPolicy.Paged:
+                eviction = new PagedEviction(new PagedEvictionOptions { BlockSize = (int)kv.BlockTokens });
+                break;
+            case Contract.KvEvictionPolicy.InfinipotV:
+                eviction = new InfiniPotVEviction();
+                break;
+            default:
+                var sinks = (int)Math.Min(Math.Max(kv.SinkTokens, (uint)model.Prompt.StreamPrefix.Length), (uint)maxTokens / 2);
+                eviction = new StreamingLlmEviction(new StreamingLlmOptions { SinkCount = sinks });
+                effective.SinkTokens = (uint)sinks;
+                effective.RecentTokens = (uint)(maxTokens - sinks);
+                break;
+        }
+
+        plan = new StreamPlan(runner, cache, eviction, session, p.Policy, reserve) { EffectiveKvCache = effective };
         return Status.DefaultSuccess;
     }
 
@@ -115,22 +132,22 @@ public static class StreamPlanner
     /// <summary>Share of a window's media tokens FastAV keeps at K when neither the stream nor the model (calibration) says.</summary>
     public const double DefaultKeepShare = 0.75;
 
-    /// <summary>What a FastAV stream that sets nothing keeps at K: the model's calibrated N, else <see cref="DefaultKeepShare"/>.</summary>
+    /// <summary>What a FastAV stream that sets nothing keeps at K: the model's calibrated N, else its stated keep_rule's, else <see cref="DefaultKeepShare"/>.</summary>
     public static int DefaultFastAvKeep(AvModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var media = model.Prompt.VideoTokens + model.Prompt.AudioTokens;
-        return model.Manifest.Calibration is { } c ? Math.Min(c.KeepFirstMediaTokens, media) : Math.Max(1, (int)Math.Round(DefaultKeepShare * media));
+        return model.Manifest.DefaultKeepRule is { } rule ? Math.Min(rule.KeepFirstMediaTokens, media) : Math.Max(1, (int)Math.Round(DefaultKeepShare * media));
     }
 
     private static Status Runner(AvModel model, Contract.PruningConfig p, int mediaTokens, out ModelRunner? runner)
     {
         runner = null;
 
-        // FastAV with neither keep_first_tokens nor keep_ratio set takes the model's calibrated rule (fastav calibrate
-        // --write-model) when it has one: N first media tokens, at the calibrated layer unless global_layer names one.
-        var calibrated = p.Policy == Contract.PruningPolicy.Fastav && p.KeepFirstTokens == 0 && p.KeepRatio == 0 ? model.Manifest.Calibration : null;
-        int? layer = p.GlobalLayer != 0 ? (int)p.GlobalLayer : calibrated?.GlobalLayer;
+        // FastAV with neither keep_first_tokens nor keep_ratio set takes the model's rule when it has one — calibrated
+        // (fastav calibrate --write-model), else stated (keep_rule): N first media tokens, at its layer unless global_layer names one.
+        var rule = p.Policy == Contract.PruningPolicy.Fastav && p.KeepFirstTokens == 0 && p.KeepRatio == 0 ? model.Manifest.DefaultKeepRule : null;
+        int? layer = p.GlobalLayer != 0 ? (int)p.GlobalLayer : rule?.GlobalLayer;
         var keep = p.KeepRatio > 0 ? p.KeepRatio : DefaultKeepShare;
         var kept = p.KeepFirstTokens > 0 ? (int)Math.Min(p.KeepFirstTokens, (uint)mediaTokens)
             : p.KeepRatio > 0 ? Math.Max(1, (int)Math.Round(keep * mediaTokens))

@@ -10,7 +10,8 @@ namespace FastAV.Live.Server.Inference;
 /// size, resize mode, mean and std; audio through <see cref="LogMelSpectrogram"/> (Whisper log-mel, normalised per
 /// window); both through <see cref="AvModel.EmbedWindow(ReadOnlySpan{float}, ReadOnlySpan{float})"/>.
 /// It holds no per-call state: concurrent calls are as safe as the model's own EmbedWindow. A model trained on frames of
-/// its input size ("resize": "none") still gets frames of any size from live cameras: they are resized (centre crop).
+/// its input size ("resize": "none") still gets frames of any size from live cameras: they are letterboxed (resized whole,
+/// aspect kept, padded with the mean colour), so a 16:9 camera's sides are never cut; "center_crop" crops instead.
 /// </summary>
 public sealed class WindowFeaturizer
 {
@@ -30,7 +31,7 @@ public sealed class WindowFeaturizer
             {
                 Height = model.ImageSize,
                 Width = model.ImageSize,
-                Mode = image.Resize == "pad" ? ResizeMode.Pad : ResizeMode.CenterCrop,
+                Mode = image.Resize == "center_crop" ? ResizeMode.CenterCrop : ResizeMode.Pad,
                 Mean = image.Mean.Select(v => (float)v).ToArray(),
                 Std = image.Std.Select(v => (float)v).ToArray(),
             });
@@ -48,6 +49,9 @@ public sealed class WindowFeaturizer
     public int SamplesPerWindow { get; }
 
     public int FramesPerWindow => _model.FramesPerWindow;
+
+    /// <summary>How frames fit the vision encoder's input (null without one): ingest converts sampled frames straight to its resized size.</summary>
+    public FrameFit? Fit => _image?.Fit;
 
     /// <summary>
     /// frames: <see cref="FramesPerWindow"/> packed RGB24 pictures [height, width, 3], all <paramref name="width"/> ×

@@ -15,7 +15,7 @@ internal sealed class AskCall : IQuestionSink
     private readonly Channel<object> _events = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private string _sent = "";
 
-    public void Progress(string textSoFar, int tokenCount) => _events.Writer.TryWrite((textSoFar, tokenCount));
+    public void Progress(string textSoFar, int tokenCount, float confidence) => _events.Writer.TryWrite((textSoFar, tokenCount, confidence));
 
     public void Completed(Answer answer)
     {
@@ -38,17 +38,17 @@ internal sealed class AskCall : IQuestionSink
             {
                 switch (e)
                 {
-                    case (string text, int tokens):
+                    case (string text, int tokens, float confidence):
                         var delta = Delta(text);
                         if (delta.Length > 0)
                         {
-                            await responses.WriteAsync(new AnswerChunk { QuestionId = questionId, Text = delta, TokenCount = (uint)tokens }, cancellationToken).ConfigureAwait(false);
+                            await responses.WriteAsync(new AnswerChunk { QuestionId = questionId, Text = delta, TokenCount = (uint)tokens, Confidence = confidence }, cancellationToken).ConfigureAwait(false);
                         }
 
                         break;
                     case Answer answer:
                         answer.QuestionId = questionId;
-                        await responses.WriteAsync(new AnswerChunk { QuestionId = questionId, Text = Final(answer.Text), TokenCount = answer.TokenCount, Done = true, Answer = answer }, cancellationToken).ConfigureAwait(false);
+                        await responses.WriteAsync(new AnswerChunk { QuestionId = questionId, Text = Final(answer.Text), TokenCount = answer.TokenCount, Done = true, Answer = answer, Confidence = answer.Confidence }, cancellationToken).ConfigureAwait(false);
                         return;
                     case Status status:
                         throw new RpcException(status);

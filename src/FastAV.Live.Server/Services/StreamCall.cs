@@ -51,7 +51,7 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
             var output = new List<StreamResponse>();
             var status = Status.DefaultSuccess;
             var first = true;
-            while (status.IsOk() && await requests.MoveNext(reading.Token).ConfigureAwait(false))
+            while (status.IsOk() && await NextAsync(requests, clientGone, reading.Token, s => status = s).ConfigureAwait(false))
             {
                 output.Clear();
                 status = first ? StreamId(requests.Current, context) : Status.DefaultSuccess;
@@ -74,6 +74,11 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
             }
 
             halfClosed = status.IsOk();
+            if (!status.IsOk())
+            {
+                protocol.Ended(status);
+            }
+
             if (status.IsOk() && protocol.Stream is null)
             {
                 status = LiveStatuses.Invalid("StreamRequest", "the request stream ended before StreamOpen");
@@ -147,6 +152,25 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
         }
 
         return answers;
+    }
+
+    /// <summary>
+    /// The next request; false at the client's half-close, or when reading failed on the server's side (a message over the
+    /// receive limit, bytes that are no request): that failure becomes the call's status through <paramref name="failed"/>,
+    /// so the final StreamStats still precede it. A client that went away, and cancellation, still throw.
+    /// </summary>
+    private static async Task<bool> NextAsync(
+        IAsyncStreamReader<StreamRequest> requests, CancellationToken clientGone, CancellationToken cancellationToken, Action<Status> failed)
+    {
+        try
+        {
+            return await requests.MoveNext(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException ex) when (!clientGone.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            failed(ex.Status);
+            return false;
+        }
     }
 
     /// <summary>The final StreamStats after everything queued, then the writer's end.</summary>

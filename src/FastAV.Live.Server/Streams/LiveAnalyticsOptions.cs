@@ -48,6 +48,13 @@ public sealed class LiveAnalyticsOptions
     /// <summary>How far a track's pts may go back below its largest pts so far (B-frames in decode order). Default 500 ms.</summary>
     public TimeSpan PtsReorderTolerance { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// A track's pts gap forward of more than this many windows, or a step back of more than this many (and more than
+    /// <see cref="PtsReorderTolerance"/>), is a discontinuity (a clock jump or a camera's reset): the track is re-based
+    /// instead of padding the gap with empty windows or rejecting every frame until the clock catches up. Default 3.
+    /// </summary>
+    public double MaxPtsGapWindows { get; set; } = 3;
+
     /// <summary>Wall-clock interval of periodic StreamStats; zero = none by time. Default 5 s.</summary>
     public TimeSpan StatsInterval { get; set; } = TimeSpan.FromSeconds(5);
 

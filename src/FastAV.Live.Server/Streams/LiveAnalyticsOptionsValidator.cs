@@ -60,6 +60,11 @@ public sealed class LiveAnalyticsOptionsValidator : IValidateOptions<LiveAnalyti
             failures.Add($"{LiveAnalyticsOptions.SectionName}: {nameof(options.StatsInterval)} and {nameof(options.StatsEveryMessages)} are both 0; periodic StreamStats need one of them.");
         }
 
+        if (!(options.MaxPtsGapWindows is >= 1 and <= 1_000_000))
+        {
+            failures.Add($"{LiveAnalyticsOptions.SectionName}:{nameof(options.MaxPtsGapWindows)} must be in [1, 1000000], got {options.MaxPtsGapWindows}.");
+        }
+
         if (!(options.DefaultFineDropRatio is >= 0f and <= StreamOpenValidator.MaxFineDropRatio))
         {
             failures.Add($"{LiveAnalyticsOptions.SectionName}:{nameof(options.DefaultFineDropRatio)} must be in [0, {StreamOpenValidator.MaxFineDropRatio}], got {options.DefaultFineDropRatio}.");

@@ -43,6 +43,9 @@ public sealed class LiveStream
     /// <summary>The model answering this stream ("" when none is loaded).</summary>
     public string Model { get; set; } = "";
 
+    /// <summary>What the stream's model knows (fastav.json "domain", its frame size and audio rate); null without a model.</summary>
+    public ModelDomain? ModelDomain { get; set; }
+
     /// <summary>Frames the model samples per window (for frames_dropped); 0 without a model.</summary>
     public int FramesPerWindow { get; set; }
 

@@ -4,8 +4,10 @@ namespace FastAV.Live.Server.Streams;
 
 /// <summary>
 /// Checks the media messages of one stream against its declared tracks: codec, raw sizes against
-/// width × height, payload limits, the start of the bitstream, and pts order per track. Rejected
-/// messages do not move the track's pts. Not thread-safe: one stream reads its requests in order.
+/// width × height, payload limits, the start of the bitstream, and pts order per track, placing each
+/// accepted message on the stream's timeline (<see cref="PtsTimeline"/>: a clock jump or reset beyond the
+/// gap bound re-bases the track). Rejected messages do not move the track's pts. Not thread-safe: one
+/// stream reads its requests in order.
 /// </summary>
 public sealed class MediaValidator
 {
@@ -13,14 +15,27 @@ public sealed class MediaValidator
     private readonly VideoFormat? _video;
     private readonly AudioFormat? _audio;
     private readonly long _toleranceUs;
+    private readonly PtsTimeline _videoTimeline;
+    private readonly PtsTimeline _audioTimeline;
 
-    public MediaValidator(LiveAnalyticsOptions options, VideoFormat? video, AudioFormat? audio)
+    /// <param name="windowUs">The stream's window length, µs (the gap bound is <see cref="LiveAnalyticsOptions.MaxPtsGapWindows"/> of them); 0 = the server's default window.</param>
+    public MediaValidator(LiveAnalyticsOptions options, VideoFormat? video, AudioFormat? audio, long windowUs = 0)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _video = video;
         _audio = audio;
         _toleranceUs = (long)(options.PtsReorderTolerance.Ticks / 10);
+        var gapUs = (long)(options.MaxPtsGapWindows * (windowUs > 0 ? windowUs : options.DefaultWindowMs * 1000L));
+
+        // A camera that sends a frame every few seconds is not jumping: the video bound covers two declared frame intervals.
+        var frameGapUs = video is { FrameRate: > 0 } ? (long)(2_000_000 / video.FrameRate) : 0;
+        _videoTimeline = new PtsTimeline(Math.Max(gapUs, frameGapUs), _toleranceUs);
+        _audioTimeline = new PtsTimeline(gapUs, _toleranceUs);
     }
+
+    /// <summary>The gap bound of the video track and of the audio track, µs.</summary>
+    public (long Video, long Audio) MaxGapUs => (_videoTimeline.MaxGapUs, _audioTimeline.MaxGapUs);
 
     /// <summary>Largest accepted video pts, µs; -1 before the first.</summary>
     public long LastVideoPtsUs { get; private set; } = -1;
@@ -30,6 +45,9 @@ public sealed class MediaValidator
 
     /// <summary>Smallest accepted pts over both tracks, µs; -1 before the first.</summary>
     public long FirstPtsUs { get; private set; } = -1;
+
+    /// <summary>Largest pts accepted, µs (2^53, 285 years): timeline arithmetic on any accepted pts stays far inside a long.</summary>
+    public const long MaxPtsUs = 1L << 53;
 
     public static bool IsRaw(VideoCodec codec) => codec is VideoCodec.RawRgb24 or VideoCodec.RawI420 or VideoCodec.RawNv12;
 
@@ -81,11 +99,11 @@ public sealed class MediaValidator
             return verdict;
         }
 
-        verdict = CheckPts(frame.PtsUs, LastVideoPtsUs, "VideoFrame.pts_us");
+        verdict = Place(_videoTimeline, frame.PtsUs, 0, "VideoFrame.pts_us");
         if (verdict.IsAccepted)
         {
-            LastVideoPtsUs = Math.Max(LastVideoPtsUs, frame.PtsUs);
-            NoteFirst(frame.PtsUs);
+            LastVideoPtsUs = Math.Max(LastVideoPtsUs, verdict.TimelinePtsUs);
+            NoteFirst(verdict.TimelinePtsUs);
         }
 
         return verdict;
@@ -127,6 +145,7 @@ public sealed class MediaValidator
             return verdict;
         }
 
+        long durationUs = 0;
         if (IsPcm(codec))
         {
             var frameBytes = (int)_audio.Channels * (codec == AudioCodec.PcmS16Le ? 2 : 4);
@@ -136,6 +155,8 @@ public sealed class MediaValidator
                     WarningCode.PayloadSizeMismatch,
                     $"AudioChunk.data: {chunk.Data.Length} bytes is not a whole number of {frameBytes}-byte sample frames ({codec}, {_audio.Channels} channels)");
             }
+
+            durationUs = chunk.Data.Length / frameBytes * 1_000_000L / _audio.SampleRateHz;
         }
         else if (codec == AudioCodec.AacAdts)
         {
@@ -146,11 +167,11 @@ public sealed class MediaValidator
             }
         }
 
-        verdict = CheckPts(chunk.PtsUs, LastAudioPtsUs, "AudioChunk.pts_us");
+        verdict = Place(_audioTimeline, chunk.PtsUs, durationUs, "AudioChunk.pts_us");
         if (verdict.IsAccepted)
         {
-            LastAudioPtsUs = Math.Max(LastAudioPtsUs, chunk.PtsUs);
-            NoteFirst(chunk.PtsUs);
+            LastAudioPtsUs = Math.Max(LastAudioPtsUs, verdict.TimelinePtsUs);
+            NoteFirst(verdict.TimelinePtsUs);
         }
 
         return verdict;
@@ -201,18 +222,25 @@ public sealed class MediaValidator
         (data.Length >= 4 && data[0] == 0 && data[1] == 0 && data[2] == 1) ||
         (data.Length >= 5 && data[0] == 0 && data[1] == 0 && data[2] == 0 && data[3] == 1);
 
-    private MediaVerdict CheckPts(long ptsUs, long lastUs, string field)
+    private MediaVerdict Place(PtsTimeline timeline, long ptsUs, long durationUs, string field)
     {
         if (ptsUs < 0)
         {
             return MediaVerdict.Reject(WarningCode.PtsNotMonotonic, $"{field}: must not be negative, got {ptsUs}");
         }
 
-        return lastUs >= 0 && ptsUs < lastUs - _toleranceUs
-            ? MediaVerdict.Reject(
+        if (ptsUs > MaxPtsUs)
+        {
+            return MediaVerdict.Reject(WarningCode.PtsNotMonotonic, $"{field}: must be at most {MaxPtsUs} (2^53 µs, 285 years), got {ptsUs}");
+        }
+
+        var lastUs = timeline.LastPtsUs;
+        return timeline.TryPlace(ptsUs, durationUs, out var timelineUs, out var jumpUs)
+            ? MediaVerdict.Accepted with { TimelinePtsUs = timelineUs, JumpUs = jumpUs, ShiftUs = timeline.ShiftUs }
+            : MediaVerdict.Reject(
                 WarningCode.PtsNotMonotonic,
-                $"{field}: {ptsUs} goes back {lastUs - ptsUs} µs below the track's largest pts {lastUs} (tolerance {_toleranceUs} µs)")
-            : MediaVerdict.Accepted;
+                $"{field}: {ptsUs} goes back {lastUs - ptsUs} µs below the track's largest pts {lastUs} (tolerance {_toleranceUs} µs; "
+                + $"more than {Math.Max(timeline.MaxGapUs, _toleranceUs)} µs before where it was due would be a clock reset)");
     }
 
     private void NoteFirst(long ptsUs) => FirstPtsUs = FirstPtsUs < 0 ? ptsUs : Math.Min(FirstPtsUs, ptsUs);

@@ -75,6 +75,11 @@ public sealed class QuestionValidator(LiveAnalyticsOptions options)
             return LiveStatuses.Invalid(field + ".interval_ms", $"must be 0 (default) or in [{MinIntervalMs}, {MaxIntervalMs}], got {question.IntervalMs}");
         }
 
+        if (!(question.MinConfidence is >= 0f and <= 1f))
+        {
+            return LiveStatuses.Invalid(field + ".min_confidence", $"must be in [0, 1], got {question.MinConfidence}");
+        }
+
         return CheckMaxTokens(question.MaxTokens, field + ".max_tokens");
     }
 

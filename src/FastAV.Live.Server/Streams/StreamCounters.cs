@@ -22,6 +22,7 @@ public sealed class StreamCounters
     private long _requests;
     private long _decodeErrors;
     private long _answersDropped;
+    private long _discontinuities;
     private long _detachedAnswersDropped;
     private long _resumes;
     private long _lastVideoPtsUs = -1;
@@ -51,6 +52,9 @@ public sealed class StreamCounters
     public long DecodeErrors => Interlocked.Read(ref _decodeErrors);
 
     public long AnswersDropped => Interlocked.Read(ref _answersDropped);
+
+    /// <summary>pts discontinuities (clock jumps and resets) over both tracks.</summary>
+    public long PtsDiscontinuities => Interlocked.Read(ref _discontinuities);
 
     /// <summary>Answers produced while detached that the stream's buffer could not keep.</summary>
     public long DetachedAnswersDropped => Interlocked.Read(ref _detachedAnswersDropped);
@@ -120,6 +124,8 @@ public sealed class StreamCounters
     public void AddDecodeError() => Interlocked.Increment(ref _decodeErrors);
 
     public void AddDroppedAnswer() => Interlocked.Increment(ref _answersDropped);
+
+    public void AddDiscontinuity() => Interlocked.Increment(ref _discontinuities);
 
     public void AddDetachedAnswerDropped() => Interlocked.Increment(ref _detachedAnswersDropped);
 

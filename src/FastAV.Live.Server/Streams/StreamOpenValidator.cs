@@ -302,7 +302,7 @@ public sealed class StreamOpenValidator(LiveAnalyticsOptions options)
         const string field = Open + ".standing_questions";
         if (open.StandingQuestions.Count > options.MaxStandingQuestions)
         {
-            return LiveStatuses.Invalid(field, $"has {open.StandingQuestions.Count} entries, at most {options.MaxStandingQuestions} allowed");
+            return LiveStatuses.Exhausted(field, $"has {open.StandingQuestions.Count} entries, at most {options.MaxStandingQuestions} allowed (the server's limit)");
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);

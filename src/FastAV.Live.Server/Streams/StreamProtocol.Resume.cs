@@ -103,6 +103,7 @@ public sealed partial class StreamProtocol
             WindowMs = stream.Settings.WindowMs,
             StatsIntervalMs = (uint)options.StatsInterval.TotalMilliseconds,
             StatsEveryMessages = (uint)options.StatsEveryMessages,
+            ModelDomain = stream.ModelDomain?.Clone(),
             Resumed = resumed,
             ResumeGracePeriodMs = stream.ResumeToken.Length > 0 ? (uint)options.ResumeGracePeriod.TotalMilliseconds : 0,
         },

@@ -12,12 +12,14 @@ namespace FastAV.Live.Server.Streams;
 /// <remarks>
 /// Order violations (media or a question before StreamOpen, a second StreamOpen) are INVALID_ARGUMENT:
 /// they break the call's message order whatever the server's state. A bad media message is counted and
-/// warned about, never fatal. A question ends the call with FAILED_PRECONDITION "no model loaded" while
-/// the server has no engine: a bidi call carries one status, and a question that cannot be answered
-/// should not look like a stream that goes on silently. Standing questions only draw a NO_MODEL_LOADED
-/// warning: they ask nothing immediately. With a model, accepted media goes through the stream's
+/// warned about, never fatal; a pts jump or reset beyond the gap bound re-bases its track (a counted
+/// discontinuity with a warning). A question that cannot be asked (malformed, or before any media) gets a
+/// failed Answer and a QUESTION_REJECTED warning: the camera's stream goes on. A question ends the call with
+/// FAILED_PRECONDITION "no model loaded" while the server has no engine: no question can ever be answered
+/// there, and a bidi call carries one status. Standing questions only draw a NO_MODEL_LOADED warning: they
+/// ask nothing immediately. With a model, accepted media goes through the stream's
 /// <see cref="StreamInference"/>; answers and engine warnings come back on the engine thread through
-/// <see cref="Push"/>.
+/// <see cref="Push"/>. Opening, closing and warnings are logged (<see cref="StreamLog"/>).
 /// </remarks>
 public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions options, string peer, ModelHost? models = null, TimeProvider? time = null, DetachedStreams? detached = null) : IStreamSink
 {
@@ -29,6 +31,7 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
     private long _requestIndex = -1;
     private int _warningsThisInterval;
     private bool _closed;
+    private string _endReason = "client disconnected";
     private StreamInference? _inference;
 
     /// <summary>The registered stream once StreamOpen was accepted.</summary>
@@ -50,6 +53,11 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
         lock (_gate)
         {
             inference = _closed ? null : _inference;
+        }
+
+        lock (_gate)
+        {
+            _endReason = "completed";
         }
 
         if (inference is null) return;
@@ -76,8 +84,7 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
         lock (_gate)
         {
             if (_closed || Stream is null) return;
-            if (Push(new StreamResponse { Answer = answer })) Stream.Counters.AddAnswer();
-            else Stream.Counters.AddDroppedAnswer();
+            Send(Stream, answer);
         }
     }
 
@@ -105,9 +112,15 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
             var index = ++_requestIndex;
             if (Stream is null)
             {
-                return request.KindCase == StreamRequest.KindOneofCase.Open
+                var opened = request.KindCase == StreamRequest.KindOneofCase.Open
                     ? HandleOpen(request.Open, output)
                     : LiveStatuses.Invalid("StreamRequest", $"the first message must be StreamOpen, got {Describe(request.KindCase)}");
+                if (!opened.IsOk())
+                {
+                    StreamLog.Refused(registry.Logger, request.Open?.StreamId ?? "", peer, opened.StatusCode.ToString(), opened.Detail);
+                }
+
+                return opened;
             }
 
             var stream = Stream;
@@ -127,7 +140,21 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
                 output.Add(StatsLocked(stream, final: false));
             }
 
+            if (!status.IsOk())
+            {
+                _endReason = $"{status.StatusCode}: {status.Detail}";
+            }
+
             return status;
+        }
+    }
+
+    /// <summary>The call ends with <paramref name="status"/> for a reason outside the protocol (a request the server could not read); the close line says so.</summary>
+    public void Ended(Status status)
+    {
+        lock (_gate)
+        {
+            _endReason = $"{status.StatusCode}: {status.Detail}";
         }
     }
 
@@ -155,6 +182,7 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
                 {
                     route = Stream.Route;
                     registry.Close(Stream);
+                    LogClosed(Stream);
                 }
             }
 
@@ -201,7 +229,7 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
 
         Stream = stream!;
         Stream.Counters.AddRequest();
-        _media = new MediaValidator(options, open.Video, open.Audio);
+        _media = new MediaValidator(options, open.Video, open.Audio, Stream.Settings.WindowMs * 1000L);
         Stream.Media = _media;
         Stream.Route = new ResponseRoute(Stream.Counters, Math.Min(options.MaxDetachedAnswers, options.ResponseQueueCapacity - 1));
         Stream.Route.Attach(this);
@@ -209,6 +237,15 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
         if (plan is not null)
         {
             Stream.Model = models!.Name;
+            Stream.ModelDomain = models.Domain;
+            if (plan.EffectiveKvCache is { } kv)
+            {
+                // What the engine applies (the model's budget, its sinks), not the server-wide defaults.
+                Stream.Settings.KvCache.MaxTokensPerLayer = kv.MaxTokensPerLayer;
+                Stream.Settings.KvCache.SinkTokens = kv.SinkTokens;
+                Stream.Settings.KvCache.RecentTokens = kv.RecentTokens;
+            }
+
             Stream.FramesPerWindow = models.Model!.FramesPerWindow;
             plan = models.Faults?.Apply(models.Model, open.StreamId, plan) ?? plan;
             try
@@ -227,6 +264,8 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
         }
 
         output.Add(Accepted(Stream, resumed: false));
+        StreamLog.Opened(registry.Logger, Stream.Id, peer, Describe(open.Video), Describe(open.Audio), Stream.Model.Length > 0 ? Stream.Model : "none (ingest only)",
+            Stream.Settings.Pruning.Policy, Stream.Settings.KvCache.Eviction, Stream.Settings.KvCache.MaxTokensPerLayer, Stream.Settings.WindowMs, open.StandingQuestions.Count);
         if (open.StandingQuestions.Count > 0 && _inference is null)
         {
             Warn(Stream, WarningCode.NoModelLoaded, $"{open.StandingQuestions.Count} standing question(s) registered but not asked: no model loaded", 0, 0, output);
@@ -238,14 +277,17 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
     private Status HandleVideo(LiveStream stream, VideoFrame frame, long index, ICollection<StreamResponse> output)
     {
         var verdict = _media!.Check(frame);
-        stream.Counters.AddVideo(frame.Data.Length, verdict, frame.PtsUs);
+        stream.Counters.AddVideo(frame.Data.Length, verdict, verdict.TimelinePtsUs);
         if (!verdict.IsAccepted)
         {
             Warn(stream, verdict.Code, verdict.Message, frame.PtsUs, index, output);
+            return Status.DefaultSuccess;
         }
-        else if (_inference is not null)
+
+        Discontinuity(stream, "VideoFrame.pts_us", frame.PtsUs, verdict, index, output);
+        if (_inference is not null)
         {
-            var dropped = _inference.AddVideo(frame, out var corrupt);
+            var dropped = _inference.AddVideo(frame, verdict.TimelinePtsUs, out var corrupt);
             Ingested(stream, corrupt, "VideoFrame: the decoder found the bitstream corrupt; waiting for the next keyframe", dropped, frame.PtsUs, index, output);
         }
 
@@ -255,18 +297,33 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
     private Status HandleAudio(LiveStream stream, AudioChunk chunk, long index, ICollection<StreamResponse> output)
     {
         var verdict = _media!.Check(chunk);
-        stream.Counters.AddAudio(chunk.Data.Length, verdict, chunk.PtsUs);
+        stream.Counters.AddAudio(chunk.Data.Length, verdict, verdict.TimelinePtsUs);
         if (!verdict.IsAccepted)
         {
             Warn(stream, verdict.Code, verdict.Message, chunk.PtsUs, index, output);
+            return Status.DefaultSuccess;
         }
-        else if (_inference is not null)
+
+        Discontinuity(stream, "AudioChunk.pts_us", chunk.PtsUs, verdict, index, output);
+        if (_inference is not null)
         {
-            var dropped = _inference.AddAudio(chunk, out var corrupt);
+            var dropped = _inference.AddAudio(chunk, verdict.TimelinePtsUs, out var corrupt);
             Ingested(stream, corrupt, "AudioChunk: the decoder found corrupt audio frames in it; they are skipped", dropped, chunk.PtsUs, index, output);
         }
 
         return Status.DefaultSuccess;
+    }
+
+    // A clock jump or reset re-based the track: counted, warned about with the jump and the shift answers' spans now use.
+    private void Discontinuity(LiveStream stream, string field, long ptsUs, MediaVerdict verdict, long index, ICollection<StreamResponse> output)
+    {
+        if (verdict.JumpUs == 0) return;
+        stream.Counters.AddDiscontinuity();
+        var what = verdict.JumpUs > 0 ? $"jumped forward {verdict.JumpUs} µs" : $"went back {-verdict.JumpUs} µs (a clock reset)";
+        Warn(stream, WarningCode.PtsDiscontinuity,
+            $"{field}: {what}, beyond the {options.MaxPtsGapWindows:0.##}-window gap bound: a discontinuity, no windows are made for the gap; "
+            + $"the track continues at timeline pts {verdict.TimelinePtsUs} (its pts shifted by {verdict.ShiftUs} µs from here on, as answers' spans and stats show them)",
+            ptsUs, index, output);
     }
 
     private void Ingested(LiveStream stream, bool corrupt, string corruptMessage, int dropped, long ptsUs, long index, ICollection<StreamResponse> output)
@@ -281,88 +338,6 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
         {
             Warn(stream, WarningCode.FramesDropped, $"{dropped} window(s) dropped: media arrives faster than the engine prefills it", ptsUs, index, output);
         }
-    }
-
-    private Status HandleQuestion(LiveStream stream, Question question, long index, ICollection<StreamResponse> output)
-    {
-        var status = _questions.Validate(question, "StreamRequest.question", idRequired: true);
-        if (!status.IsOk())
-        {
-            return status;
-        }
-
-        stream.Counters.AddQuestion();
-        if (_inference is null)
-        {
-            return LiveStatuses.NoModelLoaded;
-        }
-
-        var dropped = _inference.Ask(question, (int)(question.MaxTokens == 0 ? (uint)options.DefaultAnswerTokens : question.MaxTokens), new CallQuestionSink(stream.Route!));
-        Ingested(stream, corrupt: false, "", dropped, 0, index, output);
-        return Status.DefaultSuccess;
-    }
-
-    /// <summary>A question asked on the call itself: its answer is a StreamResponse (kept for a resume while detached), its failure a warning.</summary>
-    private sealed class CallQuestionSink(ResponseRoute route) : IQuestionSink
-    {
-        public void Progress(string textSoFar, int tokenCount)
-        {
-        }
-
-        public void Completed(Answer answer) => route.StandingAnswer(answer);
-
-        public void Failed(Status status) =>
-            route.Warning(WarningCode.AnswerFailed, $"question not answered: {status.StatusCode}: {status.Detail}", 0);
-    }
-
-    private Status HandleStandingQuestion(LiveStream stream, StandingQuestion question, long index, ICollection<StreamResponse> output)
-    {
-        const string field = "StreamRequest.standing_question";
-        var status = _questions.Validate(question, field);
-        if (!status.IsOk())
-        {
-            return status;
-        }
-
-        switch (stream.TryAddStandingQuestion(question, options.MaxStandingQuestions))
-        {
-            case StandingQuestionChange.DuplicateId:
-                return LiveStatuses.Invalid(field + ".question_id", $"{IdentifierRules.Quote(question.QuestionId)} is already standing");
-            case StandingQuestionChange.LimitReached:
-                return LiveStatuses.Exhausted(field, $"the stream already has {options.MaxStandingQuestions} standing questions, the server's limit");
-            default:
-                if (_inference is null)
-                {
-                    Warn(stream, WarningCode.NoModelLoaded, $"standing question {IdentifierRules.Quote(question.QuestionId)} registered but not asked: no model loaded", 0, index, output);
-                }
-                else
-                {
-                    _inference.Engine.AddStandingQuestion(question);
-                }
-
-                return Status.DefaultSuccess;
-        }
-    }
-
-    private Status HandleCancel(LiveStream stream, CancelStandingQuestion cancel, long index, ICollection<StreamResponse> output)
-    {
-        const string field = "StreamRequest.cancel_standing_question.question_id";
-        var status = _questions.CheckId(cancel.QuestionId, field, idRequired: true);
-        if (!status.IsOk())
-        {
-            return status;
-        }
-
-        if (stream.TryRemoveStandingQuestion(cancel.QuestionId) == StandingQuestionChange.UnknownId)
-        {
-            Warn(stream, WarningCode.UnknownQuestion, $"{field}: {IdentifierRules.Quote(cancel.QuestionId)} is not standing", 0, index, output);
-        }
-        else
-        {
-            _inference?.Engine.CancelStandingQuestion(cancel.QuestionId);
-        }
-
-        return Status.DefaultSuccess;
     }
 
     private Status HandleUnknown(LiveStream stream, long index, ICollection<StreamResponse> output)
@@ -382,7 +357,20 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
 
         _warningsThisInterval++;
         output.Add(new StreamResponse { Warning = new Warning { Code = code, Message = message, PtsUs = ptsUs, RequestIndex = (ulong)index } });
+        StreamLog.Warning(registry.Logger, stream.Id, code, message);
     }
+
+    private void LogClosed(LiveStream stream)
+    {
+        var c = stream.Counters;
+        StreamLog.Closed(registry.Logger, stream.Id, _endReason, registry.UptimeMs(stream) / 1000.0, stream.Peer, c.MediaDurationUs / 1e6,
+            c.VideoFramesAccepted, c.VideoFramesRejected, c.AudioChunksAccepted, c.AudioChunksRejected,
+            (ulong)(stream.Engine?.WindowsPrefilled ?? 0), (ulong)(stream.Engine?.WindowsDropped ?? 0), c.AnswersSent, c.AnswersDropped, c.PtsDiscontinuities, c.DecodeErrors);
+    }
+
+    private static string Describe(VideoFormat? video) => video is null ? "none" : $"{video.Codec} {video.Width}x{video.Height}";
+
+    private static string Describe(AudioFormat? audio) => audio is null ? "none" : $"{audio.Codec} {audio.SampleRateHz} Hz x{audio.Channels}";
 
     private StreamResponse StatsLocked(LiveStream stream, bool final)
     {

@@ -1,5 +1,7 @@
 using FastAV.Live.Contracts.V1;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace FastAV.Live.Server.Streams;
@@ -8,9 +10,12 @@ namespace FastAV.Live.Server.Streams;
 /// The streams live on this server, by id. Opening checks the concurrency limit and id uniqueness in one
 /// step, so two racing opens of one id give exactly one ALREADY_EXISTS.
 /// </summary>
-public sealed class StreamRegistry(IOptions<LiveAnalyticsOptions> options, TimeProvider time)
+public sealed class StreamRegistry(IOptions<LiveAnalyticsOptions> options, TimeProvider time, ILogger<StreamRegistry>? logger = null)
 {
     private readonly LiveAnalyticsOptions _options = options.Value;
+
+    /// <summary>Where streams' operator log lines go (<see cref="StreamLog"/>).</summary>
+    public ILogger Logger { get; } = logger ?? (ILogger)NullLogger.Instance;
     private readonly Dictionary<string, LiveStream> _streams = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 

@@ -29,6 +29,7 @@ public static class StreamReports
             Final = final,
             DecodeErrors = (ulong)counters.DecodeErrors,
             AnswersDropped = (ulong)counters.AnswersDropped,
+            PtsDiscontinuities = (ulong)counters.PtsDiscontinuities,
             DetachedAnswersDropped = (ulong)counters.DetachedAnswersDropped,
             Resumes = (uint)counters.Resumes,
         };
@@ -93,6 +94,7 @@ public static class StreamReports
             OpenedAtUnixMs = stream.OpenedAt.ToUnixTimeMilliseconds(),
             Peer = stream.Peer,
             Stats = Stats(stream, uptimeMs, final: false),
+            ModelDomain = stream.ModelDomain?.Clone(),
         };
         info.StandingQuestions.AddRange(stream.StandingQuestions());
         info.Labels.Add(stream.Open.Labels);

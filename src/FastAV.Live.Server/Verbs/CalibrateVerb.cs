@@ -23,11 +23,39 @@ public static class CalibrateVerb
 {
     public const string Usage = "usage: fastav calibrate --model DIR (--set DIR | [--seed N] --count N) [--out DIR] [--name NAME] [--mass X (0..1], default 0.9] [--layer K (default L/2)] [--alpha A [0..1], default 0.5] [--note TEXT] [--write-model] [--python PATH]";
 
+    public const string Help = Usage + """
+
+        FastAV's global keep rule by attention rollout over sample streams (offline, full attention maps): the smallest N
+        first media tokens per window holding --mass of the rollout at layer --layer, written as calibrate-NAME.json, .md,
+        .svg and .pgm. Give --set or --count.
+          --model DIR      model directory (required)
+          --set DIR        sample streams (training/export_set.py)  default: none (made from --seed and --count)
+          --count N        streams of a set made now, 1..100000     default: none
+          --seed N         seed of the set made now                 default 1001
+          --mass X         rollout mass the kept tokens hold, (0,1] default 0.9
+          --layer K        layer of the global prune                default: half the model's layers
+          --alpha A        residual mix of the rollout, [0,1]       default 0.5
+          --write-model    record the rule in the model's fastav.json ("calibration")   default: off
+          --out DIR        where the report goes                    default benchmarks/results
+          --name NAME      report name                              default: the model's name
+          --note TEXT      a note kept in the report                default: none
+          --python PATH    Python with PyTorch that makes the set   default /usr/bin/python3
+          --help, -h       this help
+        exit codes: 0 done, 1 the calibration failed, 2 bad usage, model or set
+
+        """;
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
+        if (VerbRun.AsksForHelp(args))
+        {
+            await stdout.WriteAsync(Help);
+            return 0;
+        }
+
         string? model = null, set = null, name = null, note = null, python = "/usr/bin/python3";
         var outDir = Path.Combine("benchmarks", "results");
         int? seed = null, count = null, layer = null;

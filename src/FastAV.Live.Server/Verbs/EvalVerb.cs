@@ -20,10 +20,35 @@ public static class EvalVerb
 {
     public const string Usage = "usage: fastav eval [--model DIR] (--set DIR | [--seed N] --count N) [--out DIR] [--name NAME] [--note TEXT] [--python PATH]";
 
+    public const string Help = Usage + """
+
+        Accuracy and FLOPs of every pruning setting on a held-out set of the model's world, written as
+        eval-NAME.json, .md and .svg. Give --set or --count.
+          --model DIR      model directory                          default: the embedded models/fastav-tiny
+          --set DIR        a held-out set (training/export_set.py)  default: none (made from --seed and --count)
+          --count N        streams of a set made now, 1..100000     default: none
+          --seed N         seed of the set made now                 default 1001 (the held-out seed)
+          --out DIR        where the report goes                    default benchmarks/results
+          --name NAME      report name                              default: the model's name
+          --note TEXT      a note kept in the report                default: none
+          --python PATH    Python with PyTorch that makes the set   default /usr/bin/python3
+          --streaming      the long-stream evaluation instead (fastav eval --streaming --help)
+          --help, -h       this help
+        exit codes: 0 done, 1 the evaluation failed, 2 bad usage, model or set
+
+        """;
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
         var streaming = Array.IndexOf(args, "--streaming");
+        if (streaming < 0 && VerbRun.AsksForHelp(args))
+        {
+            await stdout.WriteAsync(Help);
+            return 0;
+        }
+
         if (streaming >= 0)
         {
             return await StreamingEvalVerb.RunAsync([.. args[..streaming], .. args[(streaming + 1)..]], stdout, stderr);

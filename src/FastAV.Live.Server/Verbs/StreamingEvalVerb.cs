@@ -19,6 +19,27 @@ public static class StreamingEvalVerb
 {
     public const string Usage = "usage: fastav eval --streaming [--model DIR] (--set DIR | [--seed N] (--minutes M | --scenes N)) [--budgets 1,2,4,8,max] [--policies streaming-llm,a2sf,paged,infinipot-v] [--pruning none,fastav] [--out DIR] [--name NAME] [--note TEXT] [--python PATH]";
 
+    public const string Help = Usage + """
+
+        One long stream of consecutive scenes through the engine under every KV budget × eviction policy × pruning,
+        written as eval-streaming-NAME.json, .md and .svg. Give exactly one of --set, --minutes, --scenes.
+          --model DIR      model directory                                  default: the embedded models/fastav-tiny
+          --set DIR        a long stream (training/export_long_stream.py)   default: none (made from --seed)
+          --minutes M      minutes of stream made now, up to 600            default: none
+          --scenes N       scenes of stream made now, 1..100000             default: none
+          --seed N         seed of the stream made now                      default 1001
+          --budgets LIST   KV budgets in scenes' worth of tokens, or max    default 1,2,4,8,max
+          --policies LIST  eviction policies                                default streaming-llm,a2sf,paged,infinipot-v
+          --pruning LIST   none and/or fastav                               default none,fastav
+          --out DIR        where the report goes                            default benchmarks/results
+          --name NAME      report name                                      default: the model's name
+          --note TEXT      a note kept in the report                        default: none
+          --python PATH    Python with PyTorch that makes the stream        default /usr/bin/python3
+          --help, -h       this help
+        exit codes: 0 done, 1 the evaluation failed, 2 bad usage, model or set
+
+        """;
+
     /// <summary>Ten simulated hours: far beyond what the evaluation needs, and a bound on what a typo can ask for.</summary>
     public const double MaxMinutes = 600;
 
@@ -30,6 +51,12 @@ public static class StreamingEvalVerb
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
+        if (VerbRun.AsksForHelp(args))
+        {
+            await stdout.WriteAsync(Help);
+            return 0;
+        }
+
         string? model = null, set = null, name = null, note = null, python = "/usr/bin/python3";
         var outDir = Path.Combine("benchmarks", "results");
         int? seed = null, scenes = null;

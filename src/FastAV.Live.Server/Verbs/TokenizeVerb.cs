@@ -12,9 +12,26 @@ public static class TokenizeVerb
 {
     public const string Usage = "usage: fastav tokenize --tokenizer PATH [--decode]  (text lines on stdin)";
 
+    public const string Help = Usage + """
+
+        Each line of stdin → one JSON array of token ids on stdout (for checking tokenizers from outside).
+          --tokenizer PATH   a tokenizer.json, or a model directory holding one (required)
+          --decode           the other way: each line a JSON array of ids → its text   default: off (encode)
+          --help, -h         this help
+        exit codes: 0 done, 1 a bad input line (named by its number), 2 bad usage or tokenizer
+
+        """;
+
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        if (VerbRun.AsksForHelp(args))
+        {
+            await stdout.WriteAsync(Help);
+            return 0;
+        }
+
         string? path = null;
         var decode = false;
         for (var i = 0; i < args.Length; i++)

@@ -12,6 +12,9 @@ namespace FastAV.Live.Server.Verbs;
 /// </summary>
 internal static class VerbRun
 {
+    /// <summary>--help or -h anywhere among a verb's arguments.</summary>
+    public static bool AsksForHelp(string[] args) => args.Any(a => a is "--help" or "-h");
+
     /// <param name="body">Gets a function that creates (once) and returns the temporary folder.</param>
     public static async Task<int> RunAsync(string verb, string tempPrefix, TextWriter stderr, Func<Func<string>, Task<int>> body)
     {

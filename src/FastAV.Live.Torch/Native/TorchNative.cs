@@ -44,6 +44,10 @@ internal static unsafe partial class TorchNative
     [LibraryImport(Library)] internal static partial int fat_set_num_threads(int n);
     [LibraryImport(Library)] internal static partial int fat_get_num_threads();
     [LibraryImport(Library)] internal static partial int fat_manual_seed(ulong seed);
+    [LibraryImport(Library)] internal static partial int fat_blas_library(byte* output, int capacity);
+    [LibraryImport(Library)] internal static partial int fat_blas_config(byte* output, int capacity);
+    [LibraryImport(Library)] internal static partial int fat_get_blas_threads();
+    [LibraryImport(Library)] internal static partial int fat_set_blas_threads(int n);
 
     [LibraryImport(Library)] internal static partial int fat_dim(TensorHandle t);
     [LibraryImport(Library)] internal static partial int fat_shape(TensorHandle t, long* output, int capacity);

@@ -50,12 +50,22 @@ FAM_API int fam_vdec_send(fam_vdec *d, const uint8_t *data, int size, int64_t pt
 FAM_API int fam_vdec_flush(fam_vdec *d);
 FAM_API int fam_vdec_receive(fam_vdec *d, int *width, int *height, int64_t *pts, int *flags);
 FAM_API int fam_vdec_copy_rgb(fam_vdec *d, uint8_t *dst, int dst_size);
+/* Work only on what is kept: skip non-reference pictures of the packets sent next (FFmpeg's AVDISCARD_NONREF; they
+ * then yield no frame), hold the last received frame without converting it (slot 0..3, until released), and convert
+ * a held frame straight to RGB24 at the model's size. */
+FAM_API int fam_vdec_set_skip_nonref(fam_vdec *d, int skip);
+FAM_API int fam_vdec_hold(fam_vdec *d, int *slot);
+FAM_API int fam_vdec_release(fam_vdec *d, int slot);
+FAM_API int fam_vdec_convert(fam_vdec *d, int slot, int width, int height, uint8_t *dst, int dst_size);
 FAM_API void fam_vdec_close(fam_vdec *d);
 
-/* Video: raw planar formats (I420, NV12) to packed RGB24. */
+/* Video: raw pictures (I420, NV12; RGB24 for resizing) to packed RGB24. */
 FAM_API int fam_scaler_open(fam_scaler **out);
 FAM_API int fam_scaler_to_rgb(fam_scaler *s, int codec, int width, int height,
                               const uint8_t *src, int src_size, uint8_t *dst, int dst_size);
+/* Raw I420, NV12 or RGB24 to RGB24 at dst_width x dst_height (resize and conversion in one sws_scale). */
+FAM_API int fam_scaler_convert(fam_scaler *s, int codec, int width, int height, const uint8_t *src, int src_size,
+                               int dst_width, int dst_height, uint8_t *dst, int dst_size);
 FAM_API void fam_scaler_close(fam_scaler *s);
 
 /* Audio: any supported codec to mono float32 at out_rate, kept in a bounded FIFO until read. */

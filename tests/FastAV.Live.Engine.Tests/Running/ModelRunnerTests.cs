@@ -143,6 +143,41 @@ public sealed class ModelRunnerTests : IDisposable
     }
 
     [Fact]
+    public void AnAnswersTokenProbabilitiesAreTheSoftmaxOfThePlainDecodersLogitsAtTheChosenTokens()
+    {
+        var runner = new ModelRunner(_tiny.Model);
+        using var stream = runner.CreateStream(_tiny.CacheOptions(500), new StreamingLlmEviction());
+        var prompt = Ids(1, 5);
+        var window = Ids(10, WindowKinds.Length);
+        var question = Ids(99, 6);
+        runner.PrefillPrompt(stream, prompt);
+        Window(runner, stream, window, prompt.Length, 0);
+        var answer = runner.Answer(stream, question, maxNewTokens: 4);
+        Assert.Equal(answer.Tokens.Length, answer.TokenProbabilities.Length);
+
+        // The plain decoder over the same tokens, one answer token at a time.
+        using var plainCache = _tiny.Model.CreateCache();
+        long[] feed = [.. prompt, .. window, .. question];
+        long position = 0;
+        for (var i = 0; i < answer.Tokens.Length; i++)
+        {
+            float[] last;
+            using (var scope = new TensorScope())
+            {
+                var logits = _tiny.Model.Forward(feed, Enumerable.Range(0, feed.Length).Select(k => position + k).ToArray(), plainCache);
+                last = logits.Narrow(0, feed.Length - 1, 1).ToArray<float>();
+            }
+
+            position += feed.Length;
+            var top = last.Max();
+            var sum = last.Sum(l => Math.Exp(l - top));
+            Assert.Equal(Array.IndexOf(last, top), answer.Tokens[i]); // greedy
+            Assert.Equal(1 / sum, answer.TokenProbabilities[i], 1e-5);
+            feed = [answer.Tokens[i]];
+        }
+    }
+
+    [Fact]
     public void QuestionRollbackLeavesTheCacheBitwiseUnchanged()
     {
         var runner = new ModelRunner(_tiny.Model, new KeepFirstPolicy(new KeepFirstOptions { MediaTokensKept = 6 }), new FinePruner());

@@ -124,6 +124,30 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public void AFloodingStreamDropsItsOwnWindowsNeverAnothers()
+    {
+        // Each step one stream gets 20 s of media (a clock far ahead of real time), the other 1 s: the step carries one
+        // window of each, the flood's backlog is cut to its own limit, the steady stream's window never waits.
+        var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 2048, MaxBacklogSeconds = 4 });
+        var flood = new StreamSession("flood");
+        var steady = new StreamSession("steady");
+        scheduler.AddStream(flood);
+        scheduler.AddStream(steady);
+        for (var step = 0; step < 50; step++)
+        {
+            for (var i = 0; i < 20; i++) flood.AddWindow((step * 20) + i);
+            steady.AddWindow(step);
+            var batch = scheduler.NextBatch();
+            Assert.Equal(["flood", "steady"], batch.WindowPrefills.Select(w => w.Session.Id).Order());
+            Assert.Equal(step, batch.WindowPrefills.Single(w => w.Session.Id == "steady").Window.Index);
+        }
+
+        Assert.Equal(0, steady.DroppedWindowCount);
+        Assert.Equal(50, steady.TakenWindowCount);
+        Assert.Equal(1000 - 50 - flood.PendingWindowCount, flood.DroppedWindowCount);
+    }
+
+    [Fact]
     public void AnOversizedWindowStillRunsAlone()
     {
         var scheduler = new Scheduler(new SchedulerOptions { MaxBatchTokens = 50, MaxBacklogSeconds = 100 });

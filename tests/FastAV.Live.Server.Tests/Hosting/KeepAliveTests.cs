@@ -18,7 +18,7 @@ public sealed class KeepAliveTests
     [Fact]
     public async Task A_frozen_client_loses_its_connection_and_its_stream_id_to_the_keepalive_ping()
     {
-        await using var server = await LiveServer.StartAsync(null, null, "--Http2:KeepAlivePingDelay", "00:00:01", "--Http2:KeepAlivePingTimeout", "00:00:01");
+        await using var server = await LiveServer.StartAsync(null, null, null, "--Http2:KeepAlivePingDelay", "00:00:01", "--Http2:KeepAlivePingTimeout", "00:00:01");
         using var timeout = new CancellationTokenSource(Patience);
         await using var connection = await RawHttp2Connection.ConnectAsync(server.Address, timeout.Token);
         var call = await connection.StartStreamAsync(RawGrpcRequest.Headers("/fastav.live.v1.LiveAnalytics/Stream"), endStream: false);
@@ -56,7 +56,7 @@ public sealed class KeepAliveTests
     [InlineData("--Grpc:ResponseCompression", "br", "Grpc:ResponseCompression must be identity, gzip or deflate, got 'br'")]
     public async Task Bad_limits_stop_start_up_naming_the_setting(string key, string value, string expected)
     {
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => LiveServer.StartAsync(null, null, key, value));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => LiveServer.StartAsync(null, null, null, key, value));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 

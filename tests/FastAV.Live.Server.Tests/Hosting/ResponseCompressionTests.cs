@@ -21,7 +21,7 @@ public sealed class ResponseCompressionTests
     [InlineData("deflate")]
     public async Task Responses_are_compressed_for_clients_that_accept_the_encoding_even_when_empty(string encoding)
     {
-        await using var server = await LiveServer.StartAsync(null, null, "--Grpc:ResponseCompression", encoding);
+        await using var server = await LiveServer.StartAsync(null, null, null, "--Grpc:ResponseCompression", encoding);
         using var timeout = new CancellationTokenSource(Patience);
         await using var connection = await RawHttp2Connection.ConnectAsync(server.Address, timeout.Token);
 

@@ -121,6 +121,8 @@ public sealed class ServerHostTests
     [InlineData("--urls", "https://127.0.0.1:0", "needs Server:CertificatePath")]
     [InlineData("--Server:CertificatePath", "/no/such/cert.pfx", "does not exist")]
     [InlineData("--Server:DrainDelay", "-00:00:01", "must not be negative")]
+    [InlineData("--Inference:TorchThreads", "-1", "Inference:TorchThreads must be within 0..256")]
+    [InlineData("--Inference:BlasThreads", "1000", "Inference:BlasThreads must be within 0..256")]
     public void Bad_configuration_fails_at_start_up_naming_the_setting(string key, string value, string expected)
     {
         var ex = Assert.Throws<InvalidOperationException>(() => ServerHost.Build([key, value]));

@@ -32,7 +32,8 @@ public sealed class WindowFeaturizerTests
     [Fact]
     public void FramesOfAnotherSizeAreResizedToTheModelsInput()
     {
-        // A 64x48 camera frame, left half red and right half blue: resized (centre crop) to 32x32, the colours stay.
+        // A 64x48 camera frame, left half red and right half blue: letterboxed into 32x32 (32x24 picture, 4 rows of the
+        // mean colour above and below), the colours stay and nothing of the sides is cut.
         var rgb = new byte[64 * 48 * 3];
         for (var y = 0; y < 48; y++)
         {
@@ -48,6 +49,9 @@ public sealed class WindowFeaturizerTests
         Assert.Equal(1f, pixels[(16 * 32) + 2], 3);          // red channel, left
         Assert.Equal(-1f, pixels[(2 * plane) + (16 * 32) + 2], 3); // blue channel, left
         Assert.Equal(1f, pixels[(2 * plane) + (16 * 32) + 29], 3); // blue channel, right
+        Assert.Equal(1f, pixels[(4 * 32) + 0], 3);                 // red at the left edge of the first picture row
+        Assert.Equal(1f, pixels[(2 * plane) + (27 * 32) + 31], 3); // blue at the right edge of the last picture row
+        Assert.All(Enumerable.Range(0, 32), x => Assert.Equal(0f, pixels[(1 * plane) + (2 * 32) + x])); // padding: the mean
     }
 
     [Fact]

@@ -60,20 +60,35 @@ public sealed class MessageLimitTests
     [Fact]
     public async Task A_message_over_the_grpc_limit_ends_the_call_with_resource_exhausted()
     {
-        await using var server = await LiveServer.StartAsync(o => o.MaxVideoPayloadBytes = 1 << 20, null, "--Grpc:MaxReceiveMessageSize", $"{(1 << 20) + 4096}");
-        using var channel = server.CreateChannel();
-        var (_, status) = await StreamCalls.RunToEndAsync(
-            channel, [new StreamRequest { Open = RawOpen("huge", 512, 256) }, RawFrame(0, 2 << 20, 512, 256)], Patience);
+        // Through the raw HTTP/2 client, which shows exactly what the server sent. The server used to cancel its response
+        // writer when the read failed, so under load the stream was reset (CANCEL) before StreamAccepted, the final
+        // StreamStats or the status went out, and clients saw CANCELLED.
+        await using var server = await LiveServer.StartAsync(o => o.MaxVideoPayloadBytes = 1 << 20, null, null, "--Grpc:MaxReceiveMessageSize", $"{(1 << 20) + 4096}");
+        using var cts = new CancellationTokenSource(Patience);
+        await using var connection = await Hostile.RawHttp2Connection.ConnectAsync(server.Address, cts.Token);
+        var body = Hostile.RawGrpcRequest.Concat(Framed(new StreamRequest { Open = RawOpen("huge", 512, 256) }), Framed(RawFrame(0, 2 << 20, 512, 256)));
+        var stream = await connection.SendRequestAsync(
+            Hostile.RawGrpcRequest.Headers("/fastav.live.v1.LiveAnalytics/Stream"), Hostile.RawGrpcRequest.Split(body, Hostile.RawGrpcRequest.MaxDataFrameSize), true, Patience);
+        Assert.Same(stream.Completion, await Task.WhenAny(stream.Completion, Task.Delay(Patience, cts.Token)));
 
-        Assert.Equal(StatusCode.ResourceExhausted, status.StatusCode);
-        Assert.Equal("Received message exceeds the maximum configured message size.", status.Detail);
+        Assert.True(stream.GrpcStatus == (int)StatusCode.ResourceExhausted, $"reset {stream.ResetCode}, headers [{string.Join(", ", stream.Headers ?? [])}], trailers [{string.Join(", ", stream.Trailers ?? [])}], lost {stream.ConnectionLost}");
+        Assert.Equal("Received message exceeds the maximum configured message size.", Uri.UnescapeDataString(stream.Trailer("grpc-message") ?? stream.Header("grpc-message") ?? ""));
+        var responses = stream.ReadMessages().Select(m => StreamResponse.Parser.ParseFrom(m)).ToList();
+        Assert.Equal(StreamResponse.KindOneofCase.Accepted, responses[0].KindCase);
+        Assert.True(responses[^1].Stats.Final); // the contract: a final StreamStats precedes the end of the call
         Assert.Null(server.Registry.Find("huge"));
+    }
+
+    private static byte[] Framed(StreamRequest request)
+    {
+        var payload = request.ToByteArray();
+        return Hostile.RawGrpcRequest.Concat(Hostile.RawGrpcRequest.Prefix(0, (uint)payload.Length), payload);
     }
 
     [Fact]
     public async Task A_grpc_limit_below_the_payload_limit_stops_start_up_naming_both_settings()
     {
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => LiveServer.StartAsync(null, null, "--Grpc:MaxReceiveMessageSize", "4194304"));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => LiveServer.StartAsync(null, null, null, "--Grpc:MaxReceiveMessageSize", "4194304"));
         Assert.Contains("Grpc:MaxReceiveMessageSize (4194304 bytes) must hold the largest media payload", ex.Message, StringComparison.Ordinal);
         Assert.Contains("LiveAnalytics:MaxVideoPayloadBytes", ex.Message, StringComparison.Ordinal);
         Assert.Contains($"{16 << 20} bytes", ex.Message, StringComparison.Ordinal);

@@ -98,9 +98,11 @@ public sealed class MediaValidatorTests
         Assert.True(validator.Check(Frame(au, 900_000)).IsAccepted);             // B-frame: exactly the tolerance back
         var late = validator.Check(Frame(au, 899_999));
         Assert.Equal(WarningCode.PtsNotMonotonic, late.Code);
-        Assert.Equal("VideoFrame.pts_us: 899999 goes back 100001 µs below the track's largest pts 1000000 (tolerance 100000 µs)", late.Message);
+        Assert.Equal("VideoFrame.pts_us: 899999 goes back 100001 µs below the track's largest pts 1000000 (tolerance 100000 µs; more than 3000000 µs before where it was due would be a clock reset)", late.Message);
         Assert.Equal(WarningCode.PtsNotMonotonic, validator.Check(Frame(au, -1)).Code);
         Assert.Equal(WarningCode.PtsNotMonotonic, validator.Check(Frame(au, long.MinValue)).Code);
+        var huge = validator.Check(Frame(au, long.MaxValue));
+        Assert.Equal((WarningCode.PtsNotMonotonic, "VideoFrame.pts_us: must be at most 9007199254740992 (2^53 µs, 285 years), got 9223372036854775807"), (huge.Code, huge.Message));
         Assert.Equal(1_000_000, validator.LastVideoPtsUs);
         Assert.Equal(900_000, validator.FirstPtsUs);
     }

@@ -65,7 +65,6 @@ public sealed class StreamOpenValidatorTests
         { "pcm channels 9", o => o.Audio.Channels = 9, "StreamOpen.audio.channels:" },
         { "opus rate", o => o.Audio = new AudioFormat { Codec = AudioCodec.Opus, SampleRateHz = 44100 }, "StreamOpen.audio.sample_rate_hz: OPUS needs 0 or one of" },
         { "aac rate low", o => o.Audio = new AudioFormat { Codec = AudioCodec.AacAdts, SampleRateHz = 100 }, "StreamOpen.audio.sample_rate_hz:" },
-        { "too many standing", o => o.StandingQuestions.Add(Enumerable.Range(0, 4).Select(i => new StandingQuestion { QuestionId = $"q{i}", Text = "t" })), "StreamOpen.standing_questions: has 4 entries, at most 3" },
         { "standing no id", o => o.StandingQuestions.Add(new StandingQuestion { Text = "t" }), "StreamOpen.standing_questions[0].question_id: is required" },
         { "standing empty text", o => o.StandingQuestions.Add(new StandingQuestion { QuestionId = "q", Text = "  \n" }), "StreamOpen.standing_questions[0].text: is required" },
         { "standing long text", o => o.StandingQuestions.Add(new StandingQuestion { QuestionId = "q", Text = new string('x', 2001) }), "StreamOpen.standing_questions[0].text: is 2001 characters, at most 2000" },
@@ -91,6 +90,15 @@ public sealed class StreamOpenValidatorTests
         var status = Validator.Validate(open);
         Assert.True(status.StatusCode == StatusCode.InvalidArgument, $"{name}: {status}");
         Assert.StartsWith(expected, status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void More_standing_questions_than_the_servers_limit_is_resource_exhausted_as_the_contract_says()
+    {
+        var open = StreamMessages.Open();
+        open.StandingQuestions.Add(Enumerable.Range(0, 4).Select(i => new StandingQuestion { QuestionId = $"q{i}", Text = "t" }));
+        var status = Validator.Validate(open);
+        Assert.Equal((StatusCode.ResourceExhausted, "StreamOpen.standing_questions: has 4 entries, at most 3 allowed (the server's limit)"), (status.StatusCode, status.Detail));
     }
 
     [Fact]

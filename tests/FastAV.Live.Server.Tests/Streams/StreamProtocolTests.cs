@@ -67,12 +67,34 @@ public sealed class StreamProtocolTests
     }
 
     [Fact]
-    public void Questions_end_the_call_with_no_model_loaded_after_validation()
+    public void A_malformed_question_gets_a_failed_answer_and_a_warning_and_the_stream_goes_on()
     {
         var protocol = Protocol();
         Send(protocol, StreamMessages.OpenRequest());
-        var bad = Send(protocol, StreamMessages.QuestionRequest(text: ""));
-        Assert.Equal((StatusCode.InvalidArgument, "StreamRequest.question.text: is required (not empty, not only whitespace)"), (bad.Status.StatusCode, bad.Status.Detail));
+        var (bad, output) = Send(protocol, StreamMessages.QuestionRequest(text: ""));
+        Assert.Equal(StatusCode.OK, bad.StatusCode);
+        Assert.Equal([StreamResponse.KindOneofCase.Answer, StreamResponse.KindOneofCase.Warning], output.Select(r => r.KindCase));
+        var answer = output[0].Answer;
+        Assert.Equal((FinishReason.Failed, (uint)StatusCode.InvalidArgument, "StreamRequest.question.text: is required (not empty, not only whitespace)"),
+            (answer.FinishReason, answer.Failure.Code, answer.Failure.Message));
+        Assert.Equal("", answer.Text);
+        Assert.Equal(WarningCode.QuestionRejected, output[1].Warning.Code);
+        Assert.Equal(1UL, output[1].Warning.RequestIndex);
+
+        // A malformed id cannot be echoed: the failed answer's id is empty.
+        (bad, output) = Send(protocol, new StreamRequest { Question = new Question { QuestionId = "bad id!", Text = "fine?" } });
+        Assert.Equal(StatusCode.OK, bad.StatusCode);
+        Assert.Equal("", output[0].Answer.QuestionId);
+        Assert.StartsWith("StreamRequest.question.question_id:", output[0].Answer.Failure.Message, StringComparison.Ordinal);
+
+        Assert.Equal(StatusCode.OK, Send(protocol, StreamMessages.FrameRequest(0)).Status.StatusCode); // media still flows
+    }
+
+    [Fact]
+    public void A_valid_question_ends_the_call_with_no_model_loaded()
+    {
+        var protocol = Protocol();
+        Send(protocol, StreamMessages.OpenRequest());
         var (status, output) = Send(protocol, StreamMessages.QuestionRequest());
         Assert.Equal(LiveStatuses.NoModelLoaded, status);
         Assert.Empty(output);

@@ -43,6 +43,13 @@ FAT_API int32_t fat_set_num_threads(int32_t n);
 FAT_API int32_t fat_get_num_threads(void);
 FAT_API int32_t fat_manual_seed(uint64_t seed);
 
+/* BLAS (src/blas.cpp): the library libtorch's sgemm_ resolves to, and OpenBLAS's own thread pool.
+ * fat_blas_library / fat_blas_config write a NUL-terminated string and return its full length. */
+FAT_API int32_t fat_blas_library(char* out, int32_t capacity);
+FAT_API int32_t fat_blas_config(char* out, int32_t capacity);
+FAT_API int32_t fat_get_blas_threads(void);
+FAT_API int32_t fat_set_blas_threads(int32_t n);
+
 /* metadata */
 FAT_API int32_t fat_dim(const fat_tensor* t);
 FAT_API int32_t fat_shape(const fat_tensor* t, int64_t* out, int32_t capacity);
