@@ -19,6 +19,7 @@ namespace FastAV.Live.Server.Streams;
 public sealed class DetachedStreams : IDisposable
 {
     private readonly MemoryCache _cache;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Ticket, bool> _timers = new();
     private readonly StreamRegistry _registry;
     private readonly LiveAnalyticsOptions _options;
     private readonly TimeProvider _time;
@@ -70,9 +71,11 @@ public sealed class DetachedStreams : IDisposable
         Interlocked.Increment(ref _held);
         if (stream.Route is { } route) route.DetachedFailure = _ => Fail(stream);
         var expiry = new CancellationTokenSource(_options.ResumeGracePeriod, _time);
+        var ticket = new Ticket(generation, expiry);
+        _timers[ticket] = true;
         var entry = new MemoryCacheEntryOptions { Size = Math.Max(1, stream.Engine?.KvBytes ?? 0) }
             .AddExpirationToken(new CancellationChangeToken(expiry.Token))
-            .RegisterPostEvictionCallback(Evicted, new Ticket(generation, expiry));
+            .RegisterPostEvictionCallback(Evicted, ticket);
         _cache.Set(stream, stream, entry);
     }
 
@@ -101,7 +104,12 @@ public sealed class DetachedStreams : IDisposable
     /// <summary>Counts a live stream that ended because its engine work failed.</summary>
     public void CountFailure() => Interlocked.Increment(ref _failed);
 
-    public void Dispose() => _cache.Dispose();
+    /// <summary>At shutdown: the grace timers stop (the engine frees every cache as it stops), then the cache goes.</summary>
+    public void Dispose()
+    {
+        foreach (var ticket in _timers.Keys) ticket.Expiry.Dispose();
+        _cache.Dispose();
+    }
 
     private void Fail(LiveStream stream)
     {
@@ -114,6 +122,7 @@ public sealed class DetachedStreams : IDisposable
     private void Evicted(object key, object? value, EvictionReason reason, object? state)
     {
         var ticket = (Ticket)state!;
+        _timers.TryRemove(ticket, out _);
         ticket.Expiry.Dispose();
         var stream = (LiveStream)value!;
         if (!stream.TryEnd(ticket.Generation)) return; // resumed, discarded, failed, or detached again since
