@@ -17,6 +17,8 @@ APT_PACKAGES=(
   ffmpeg libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   # gRPC: official protos (health, reflection, interop testing) and the reference implementations
   grpc-proto python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc nghttp2-client
+  # fuzzing fastav_media (scripts/fuzz-media.sh): clang and its libFuzzer / ASan / UBSan runtimes
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

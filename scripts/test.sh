@@ -59,6 +59,19 @@ else
   if [ "$status" -eq 0 ]; then status=$soak_status; fi
 fi
 
+# fastav_media under libFuzzer in its bounded CI mode (scripts/fuzz-media.sh): the regression inputs, then 20 s.
+set +e
+scripts/fuzz-media.sh --seconds 20 2>&1 | tail -n 6
+fuzz_status=${PIPESTATUS[0]}
+set -e
+if [ "$fuzz_status" -eq 0 ]; then
+  passed=$((passed + 1))
+else
+  echo "test.sh: fuzz-media (CI mode) failed (exit $fuzz_status)" >&2
+  failed=$((failed + 1))
+  if [ "$status" -eq 0 ]; then status=$fuzz_status; fi
+fi
+
 rm -f "$log"
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then
