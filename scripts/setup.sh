@@ -19,6 +19,8 @@ APT_PACKAGES=(
   grpc-proto python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc nghttp2-client
   # observability tests: a real Prometheus scrapes /metrics; Playwright drives this chromium against /dashboard
   prometheus chromium
+  # fuzzing fastav_media (scripts/fuzz-media.sh): clang and its libFuzzer / ASan / UBSan runtimes
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

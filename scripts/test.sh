@@ -44,6 +44,34 @@ else
   if [ "$status" -eq 0 ]; then status=$smoke_status; fi
 fi
 
+# The soak in its bounded CI mode (loadtests/README.md): 20 s of two cameras at 2x real time with Ask beside them;
+# the server's live tensor count and KV bytes must stay flat after the warm-up (RSS and heap are only reported:
+# 20 s is too short for them), besides the scenario's own thresholds.
+set +e
+loadtests/run.sh soak --no-live --duration 20s --warmup 5s --speed 2 --streams 1 --drift-check tensors,kv --out "$(mktemp -d)/soak" 2>&1 | tail -n 8
+soak_status=${PIPESTATUS[0]}
+set -e
+if [ "$soak_status" -eq 0 ]; then
+  passed=$((passed + 1))
+else
+  echo "test.sh: loadtests soak (CI mode) failed (exit $soak_status)" >&2
+  failed=$((failed + 1))
+  if [ "$status" -eq 0 ]; then status=$soak_status; fi
+fi
+
+# fastav_media under libFuzzer in its bounded CI mode (scripts/fuzz-media.sh): the regression inputs, then 20 s.
+set +e
+scripts/fuzz-media.sh --seconds 20 2>&1 | tail -n 6
+fuzz_status=${PIPESTATUS[0]}
+set -e
+if [ "$fuzz_status" -eq 0 ]; then
+  passed=$((passed + 1))
+else
+  echo "test.sh: fuzz-media (CI mode) failed (exit $fuzz_status)" >&2
+  failed=$((failed + 1))
+  if [ "$status" -eq 0 ]; then status=$fuzz_status; fi
+fi
+
 rm -f "$log"
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then

@@ -45,6 +45,15 @@ public sealed class LiveServer : IAsyncDisposable
         Action<LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, Action<ILoggingBuilder>? logging = null, params string[] settings) =>
         StartWithHostAsync(configure, inference, logging is null ? null : b => logging(b.Logging), settings);
 
+    /// <summary>As <see cref="StartAsync"/>, with more services registered (a test's <see cref="TestFaultInjection"/>).</summary>
+    public static Task<LiveServer> StartWithServicesAsync(
+        Action<LiveAnalyticsOptions>? configure, Action<InferenceOptions>? inference, Action<IServiceCollection>? services, Action<ILoggingBuilder>? logging = null, params string[] settings) =>
+        StartWithHostAsync(configure, inference, b =>
+        {
+            services?.Invoke(b.Services);
+            logging?.Invoke(b.Logging);
+        }, settings);
+
     /// <summary>As <see cref="StartAsync"/>; <paramref name="host"/> adds services or log providers (a fake clock, a log recorder) after the host's own.</summary>
     public static async Task<LiveServer> StartWithHostAsync(
         Action<LiveAnalyticsOptions>? configure, Action<InferenceOptions>? inference, Action<WebApplicationBuilder>? host, params string[] settings)

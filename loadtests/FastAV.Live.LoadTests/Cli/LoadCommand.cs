@@ -126,6 +126,9 @@ public static class LoadCommand
                 return capacity.ExitCode;
             }
 
+            using var samplerChannel = o.Scenario == "soak" ? GrpcChannel.ForAddress(target) : null;
+            await using var sampler = samplerChannel is not null ? new ServerSampler(new Contract.LiveAnalytics.LiveAnalyticsClient(samplerChannel), TimeSpan.FromSeconds(Math.Clamp((o.Duration ?? TimeSpan.FromMinutes(10)).TotalSeconds / 120, 0.5, 10))) : null;
+            sampler?.Start();
             var (scenarios, defaults) = ScenarioCatalog.Build(o, fleet);
             foreach (var s in scenarios) s.WithMaxFailCount(o.MaxFailCount);
             ILiveView view = liveView && o.Live ? new SpectreLiveView() : new PlainProgressView(output, TimeSpan.FromSeconds(5));
@@ -140,7 +143,22 @@ public static class LoadCommand
                 .WithServerRss(rss)
                 .RunAsync(cancellationToken).ConfigureAwait(false);
             await Summarise(result, outDir, output).ConfigureAwait(false);
-            return result.ExitCode;
+            if (sampler is null) return result.ExitCode;
+            await sampler.DisposeAsync().ConfigureAwait(false);
+            // Measured: from the end of the warm-up plus a quarter of the run (the measured phase opens its cameras anew and
+            // fills their caches), to just before its cameras close.
+            var measuredSeconds = (o.Duration ?? TimeSpan.FromMinutes(10)).TotalSeconds;
+            var warmUp = (o.WarmUp ?? TimeSpan.FromSeconds(30)).TotalSeconds + (0.25 * measuredSeconds);
+            var soak = SoakReport.Analyse(sampler.Samples, o.Speed, warmUp, warmUp + (0.7 * measuredSeconds), o.DriftChecks, o.MaxDriftPercent);
+            var prefix = o.Results ?? Path.Combine(outDir, "soak");
+            await SoakReport.WriteAsync(prefix, soak, sampler.Samples, o.Speed, warmUp, o.MaxDriftPercent, notes).ConfigureAwait(false);
+            foreach (var f in soak.Figures)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  soak {f.Name}: mean {f.Mean:0} {f.Unit}, drift {f.DriftPercent:0.00} % over {soak.MeasuredSimulatedHours:0.00} simulated h{(f.Checked ? (f.Held ? "" : " — FAILED") : " (not checked)")}")).ConfigureAwait(false);
+            }
+
+            await output.WriteLineAsync($"soak report: {Path.GetFullPath(prefix)}.md ({soak.MeasuredSamples} samples measured)").ConfigureAwait(false);
+            return result.ExitCode != ExitCodes.Passed ? result.ExitCode : soak.Held ? ExitCodes.Passed : ExitCodes.Failed;
         }
         finally
         {

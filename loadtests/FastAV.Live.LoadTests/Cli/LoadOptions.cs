@@ -70,6 +70,18 @@ public sealed class LoadOptions
 
     public bool RealTime { get; set; } = true;
 
+    /// <summary>Media time per wall-clock time (--speed); 1 = real time.</summary>
+    public double Speed { get; set; } = 1;
+
+    /// <summary>soak: where its memory report goes (PREFIX.json, .md, .svg); default OUT/soak.</summary>
+    public string? Results { get; set; }
+
+    /// <summary>soak: the server figures whose drift after warm-up decides the exit code.</summary>
+    public List<string> DriftChecks { get; } = [];
+
+    /// <summary>soak: largest drift allowed, % of the mean over the measured time.</summary>
+    public double MaxDriftPercent { get; set; } = 5;
+
     /// <summary>hostile-mix: hostile clients share the healthy ones' HTTP/2 connections (default: their own).</summary>
     public bool SharedConnections { get; set; }
 
@@ -164,6 +176,10 @@ public sealed class LoadOptions
                 case "--json": o.Json = v; break;
                 case "--stagger-ms": o.StaggerMs = Int(a, v); break;
                 case "--hostile-cases": o.HostileCases.AddRange(v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)); break;
+                case "--speed": o.Speed = Double(a, v); break;
+                case "--results": o.Results = v; break;
+                case "--drift-check": o.DriftChecks.AddRange(v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)); break;
+                case "--max-drift-pct": o.MaxDriftPercent = Double(a, v); break;
                 default: throw new FormatException($"unknown option {a} (see --help)");
             }
         }
@@ -193,6 +209,13 @@ public sealed class LoadOptions
         if (!(LimitMs > 0)) throw new FormatException($"--limit-ms {LimitMs} must be positive");
         if (StaggerMs is < 0 or > 60_000) throw new FormatException($"--stagger-ms {StaggerMs} must be in [0, 60000]");
         Scenarios.HostileCase.Select(HostileCases);
+        if (!(Speed is >= 0.1 and <= 1000)) throw new FormatException($"--speed {Speed} must be in [0.1, 1000]");
+        if (!(MaxDriftPercent > 0)) throw new FormatException($"--max-drift-pct {MaxDriftPercent} must be positive");
+        foreach (var m in DriftChecks)
+        {
+            if (!Reports.SoakReport.Metrics.Contains(m)) throw new FormatException($"--drift-check '{m}' is not one of {string.Join(", ", Reports.SoakReport.Metrics)}");
+        }
+
         if (Media is not null && !File.Exists(Media)) throw new FormatException($"--media {Media} does not exist");
         if (Model is not null && Target is not null) throw new FormatException("--model is passed to the local server: it cannot be used with --target");
     }

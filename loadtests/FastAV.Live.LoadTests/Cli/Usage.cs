@@ -52,6 +52,11 @@ public static class Usage
               --start-streams N    first level (4)                     --max-streams N  (256)
               --level-duration T   per level (20 s)                    --stagger-ms MS  start copies over this (1000)
               --json PATH          capacity JSON (default OUT/capacity.json)
+            soak:
+              --speed X            media time per wall-clock time (1 = real time; 12 pushes an hour of media in 5 minutes)
+              --results PREFIX     the memory report: PREFIX.json, PREFIX.md, PREFIX.svg (default OUT/soak)
+              --drift-check LIST   figures whose drift after warm-up decides the exit code (rss,heap,tensors,kv: all)
+              --max-drift-pct P    largest drift allowed, % of the figure's mean over the measured time (5)
 
             durations: 90, 90s, 500ms, 5m, 1h or hh:mm:ss
             exit codes: 0 every threshold held; 1 a threshold failed or the run was aborted; 2 bad arguments;

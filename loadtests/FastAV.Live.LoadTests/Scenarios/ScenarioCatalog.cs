@@ -17,7 +17,7 @@ public static class ScenarioCatalog
         ["ask-storm"] = "8 live cameras; Ask calls from other clients ramp to 5/s over 10 s (RampingInject) and hold (Inject), open-loop",
         ["reconnect-churn"] = "8 cameras that drop (cancel) or close every 2–5 s and reopen under the same id, beside 4 steady ones that must be unaffected",
         ["hostile-mix"] = "6 healthy cameras; 4 hostile clients (own connections; --shared-connections to share them) send hostile input of 13 kinds mid-stream (malformed messages, a clock that jumps an hour ahead or restarts at 0); each must get exactly the contract's warning or status, the healthy ones nothing",
-        ["soak"] = "3 unpruned and 3 FastAV cameras side by side for 10 minutes (KeepConstant; --streams per policy, --policies to choose): RSS and KV-per-stream slopes over the second half",
+        ["soak"] = "3 unpruned and 3 FastAV cameras side by side for 10 minutes (KeepConstant; --streams per policy, --policies to choose) with Ask at 1/s (--rate); --speed X pushes media X times faster than real time: RSS, managed heap, live tensors and KV sampled from the server, their drift after warm-up within ±5 % (soak.json/.md/.svg)",
         ["capacity"] = "largest fleet with p95 standing-answer latency < 1 s and no dropped window, bisected; unpruned and FastAV alternated in one run",
     };
 
@@ -29,7 +29,7 @@ public static class ScenarioCatalog
     {
         ArgumentNullException.ThrowIfNull(o);
         ArgumentNullException.ThrowIfNull(fleet);
-        var settings = new CameraSettings { Policy = o.Policy, StandingQuestions = o.StandingQuestions, IntervalMs = o.IntervalMs, MaxTokens = o.MaxTokens, RealTime = o.RealTime };
+        var settings = new CameraSettings { Policy = o.Policy, StandingQuestions = o.StandingQuestions, IntervalMs = o.IntervalMs, MaxTokens = o.MaxTokens, RealTime = o.RealTime, MediaSpeed = o.Speed };
         StreamingMetrics Metrics() => new(o.LateMs);
         TimeSpan D(TimeSpan fallback) => o.Duration ?? fallback;
         int N(int fallback) => o.Streams ?? fallback;
@@ -115,8 +115,19 @@ public static class ScenarioCatalog
                 var scenarios = policies.Select(p => CameraScenario.Create(PolicyName(p), fleet, settings with { Policy = p }, Metrics())
                     .WithWarmUpDuration(o.WarmUp ?? TimeSpan.FromSeconds(30))
                     .WithLoadSimulations(Simulation.KeepConstant(N(3), D(TimeSpan.FromMinutes(10))))).ToArray();
-                var thresholds = policies.SelectMany(p => new[] { "FailRequest Count == 0", "Streaming windows_dropped == 0", "Streaming missing == 0", "Streaming streams_failed == 0" }.Select(t => T($"{PolicyName(p)}: {t}"))).ToArray();
-                return (scenarios, thresholds);
+                var thresholds = policies.SelectMany(p => new[] { "FailRequest Count == 0", "Streaming windows_dropped == 0", "Streaming missing == 0", "Streaming streams_failed == 0" }.Select(t => T($"{PolicyName(p)}: {t}"))).ToList();
+                var measured = D(TimeSpan.FromMinutes(10));
+                if (o.Rate != 0)
+                {
+                    // Ask traffic from other clients beside the cameras, after they are up.
+                    var askStart = TimeSpan.FromSeconds(Math.Min(5, measured.TotalSeconds / 4));
+                    scenarios = [.. scenarios, AskScenario.Create("ask", fleet, Metrics(), o.MaxTokens).WithoutWarmUp()
+                        .WithLoadSimulations(Simulation.Pause(askStart), Simulation.Inject(o.Rate ?? 1, TimeSpan.FromSeconds(1), Rest(measured - askStart - TimeSpan.FromSeconds(2))))];
+                    thresholds.Add(T("ask: FailRequest Count == 0"));
+                    thresholds.Add(T("ask: OkRequest Count > 0"));
+                }
+
+                return (scenarios, [.. thresholds]);
             }
 
             default:

@@ -22,7 +22,8 @@ public sealed record CameraSettings
 
     /// <summary>
     /// With <see cref="RealTime"/>: media time t is sent t / MediaSpeed after the stream opened (1 = real time; 0.5 =
-    /// half speed, so the server is idle when each window completes — a latency probe). In (0, 100].
+    /// half speed, so the server is idle when each window completes — a latency probe; 4 = an accelerated soak pushes
+    /// an hour of media in 15 minutes). In (0, 1000].
     /// </summary>
     public double MediaSpeed { get; init; } = 1.0;
 
@@ -38,7 +39,7 @@ public sealed record CameraSettings
         if (StandingQuestions is < 0 or > 16) throw new ArgumentOutOfRangeException(nameof(StandingQuestions), StandingQuestions, "must be in [0, 16]");
         if (IntervalMs is < 500 or > 3_600_000) throw new ArgumentOutOfRangeException(nameof(IntervalMs), IntervalMs, "must be in [500, 3600000] ms");
         if (MaxTokens is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(MaxTokens), MaxTokens, "must be in [1, 1024]");
-        if (!(MediaSpeed > 0 && MediaSpeed <= 100)) throw new ArgumentOutOfRangeException(nameof(MediaSpeed), MediaSpeed, "must be in (0, 100]");
+        if (!(MediaSpeed > 0 && MediaSpeed <= 1000)) throw new ArgumentOutOfRangeException(nameof(MediaSpeed), MediaSpeed, "must be in (0, 1000]");
         if (OpenTimeout <= TimeSpan.Zero || CloseTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(OpenTimeout), "timeouts must be positive");
     }
 }

@@ -120,11 +120,16 @@ public sealed partial class EngineLoop
             }
         }
 
+        // A window or a standing question failed: the stream's own work is broken, so the stream ends alone (its
+        // cache is freed now; the call ends with the status after its final StreamStats); every other stream goes on.
         var standing = StandingId(id);
         var streamId = standing is null ? id : id[..id.LastIndexOf('/')];
         if (_streams.TryGetValue(streamId, out var owner))
         {
-            owner.Sink.Warning(Contract.WarningCode.AnswerFailed, $"the engine failed on {(standing is null ? "a window" : "standing question " + standing)}: {message}", owner.LastPrefilledEndUs);
+            var status = EngineStatuses.StreamFailed(owner.Id, standing is null ? "a window" : "standing question " + standing, message);
+            LogStreamFailed(_logger, owner.Id, status.StatusCode, message);
+            Remove(owner);
+            owner.Sink.Failed(status);
         }
     }
 
@@ -207,6 +212,9 @@ public sealed partial class EngineLoop
         for (var l = 0; l < cache.LayerCount; l++) n += cache.Layer(l).Count;
         return n;
     }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "stream {StreamId} failed in the engine ({Code}): {Reason}")]
+    private static partial void LogStreamFailed(Microsoft.Extensions.Logging.ILogger logger, string streamId, Grpc.Core.StatusCode code, string reason);
 
     private long Microseconds(long from, long to) => (long)_time.GetElapsedTime(from, to).TotalMicroseconds;
 }

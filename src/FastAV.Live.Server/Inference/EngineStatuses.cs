@@ -12,6 +12,15 @@ internal static class EngineStatuses
 
     public static Status Failed(string message) => new(StatusCode.Internal, $"the engine failed on this question: {message}");
 
+    /// <summary>A stream's own engine work failed: RESOURCE_EXHAUSTED when memory could not be allocated, else INTERNAL.</summary>
+    public static Status StreamFailed(string streamId, string what, string message) =>
+        new(IsAllocationFailure(message) ? StatusCode.ResourceExhausted : StatusCode.Internal,
+            $"the engine failed on {what} of stream {streamId}: {message}; the stream is closed (other streams go on), open it again");
+
+    // libtorch's allocators: "DefaultCPUAllocator: can't allocate memory: …", "CUDA out of memory. Tried to allocate …".
+    private static bool IsAllocationFailure(string message) =>
+        message.Contains("can't allocate memory", StringComparison.OrdinalIgnoreCase) || message.Contains("out of memory", StringComparison.OrdinalIgnoreCase);
+
     public static Status Cancelled { get; } = new(StatusCode.Cancelled, "the question was cancelled");
 
     public static Status NoMediaYet(string streamId) =>

@@ -9,4 +9,7 @@ public interface IStreamSink
     void StandingAnswer(Answer answer);
 
     void Warning(WarningCode code, string message, long ptsUs);
+
+    /// <summary>The engine failed this stream's work (a window, a standing question): the stream must end with <paramref name="status"/>.</summary>
+    void Failed(Grpc.Core.Status status);
 }

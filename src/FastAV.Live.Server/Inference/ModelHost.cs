@@ -13,11 +13,12 @@ public sealed partial class ModelHost : IDisposable
 {
     public const string None = "none";
 
-    public ModelHost(IOptions<InferenceOptions> options, TimeProvider time, ILogger<ModelHost> logger, Observability.LiveTelemetry? telemetry = null)
+    public ModelHost(IOptions<InferenceOptions> options, TimeProvider time, ILogger<ModelHost> logger, Observability.LiveTelemetry? telemetry = null, TestFaultInjection? faults = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
         Options.Validate();
+        Faults = faults;
         var directory = Resolve(Options.Model);
         if (directory is null)
         {
@@ -51,6 +52,9 @@ public sealed partial class ModelHost : IDisposable
     }
 
     public InferenceOptions Options { get; }
+
+    /// <summary>Test-only faults (<see cref="TestFaultInjection"/>); null in every real server.</summary>
+    public TestFaultInjection? Faults { get; }
 
     public AvModel? Model { get; }
 

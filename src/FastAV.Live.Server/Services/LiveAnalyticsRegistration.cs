@@ -32,6 +32,7 @@ public static class LiveAnalyticsRegistration
             return true;
         });
         services.TryAddSingleton<QuotaBook>();
+        services.TryAddSingleton<DetachedStreams>();
         var inferenceOptions = services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.SectionName));
         if (inference is not null)
         {

@@ -28,10 +28,11 @@ public sealed class LiveAnalyticsService : LiveAnalytics.LiveAnalyticsBase
     private readonly ModelHost _models;
     private readonly ServerDrain _drain;
     private readonly QuotaBook _quotas;
+    private readonly DetachedStreams _detached;
     private readonly LiveTelemetry? _telemetry;
     private long _askCounter;
 
-    public LiveAnalyticsService(StreamRegistry registry, IOptions<LiveAnalyticsOptions> options, TimeProvider time, ModelHost models, ServerDrain drain, QuotaBook quotas, LiveTelemetry? telemetry = null)
+    public LiveAnalyticsService(StreamRegistry registry, IOptions<LiveAnalyticsOptions> options, TimeProvider time, ModelHost models, ServerDrain drain, QuotaBook quotas, DetachedStreams detached, LiveTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _registry = registry;
@@ -40,8 +41,9 @@ public sealed class LiveAnalyticsService : LiveAnalytics.LiveAnalyticsBase
         _models = models;
         _drain = drain;
         _quotas = quotas;
+        _detached = detached;
         _telemetry = telemetry;
-        _queries = new StreamQueries(registry, _options, quotas);
+        _queries = new StreamQueries(registry, _options, quotas, detached);
     }
 
     public override Task Stream(IAsyncStreamReader<StreamRequest> requestStream, IServerStreamWriter<StreamResponse> responseStream, ServerCallContext context)
@@ -49,7 +51,7 @@ public sealed class LiveAnalyticsService : LiveAnalytics.LiveAnalyticsBase
         ArgumentNullException.ThrowIfNull(context);
         var caller = Caller.Of(context);
         Throw(TenantMetadata.ForStream(caller, TenantMetadata.Of(context)));
-        var protocol = new StreamProtocol(_registry, _options, context.Peer, _models, _time) { Owner = caller.Tenant, Quotas = _quotas };
+        var protocol = new StreamProtocol(_registry, _options, context.Peer, _models, _time, _detached) { Owner = caller.Tenant, Quotas = _quotas };
         return new StreamCall(protocol, _options, _time, _drain, _telemetry).RunAsync(requestStream, responseStream, context);
     }
 
@@ -71,8 +73,10 @@ public sealed class LiveAnalyticsService : LiveAnalytics.LiveAnalyticsBase
     public override Task<ListStreamsResponse> ListStreams(ListStreamsRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        Throw(TenantMetadata.ForQuery(Caller.Of(context), TenantMetadata.Of(context), listing: true, out var tenant));
-        Throw(_queries.List(request, tenant, out var response));
+        var caller = Caller.Of(context);
+        Throw(TenantMetadata.ForQuery(caller, TenantMetadata.Of(context), listing: true, out var tenant));
+        var serverView = caller.Credential == CallerCredential.None || caller.Tenant.Holds(TenantRoles.Admin);
+        Throw(_queries.List(request, tenant, out var response, serverView));
         return Task.FromResult(response!);
     }
 

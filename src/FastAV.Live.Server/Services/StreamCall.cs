@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using FastAV.Live.Contracts.V1;
 using FastAV.Live.Server.Hosting;
@@ -13,6 +14,9 @@ namespace FastAV.Live.Server.Services;
 /// response (the protocol's and the stats timer's) through one bounded queue to the single writer, so
 /// the reader never waits for a slow client and two writes never overlap. When the server drains, the call stops
 /// reading, sends its final StreamStats (the contract promises one) and ends with UNAVAILABLE "retry on another server".
+/// When the engine fails the stream, the call stops reading, sends its final StreamStats and ends with the failure's
+/// status. When the call ends any other way without the client's half-close (connection lost, deadline, cancel), the
+/// stream is detached for a resume instead of closed, and the answers this call had queued but not written go back to it.
 /// </summary>
 internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions options, TimeProvider time, ServerDrain drain, LiveTelemetry? telemetry = null)
 {
@@ -29,16 +33,26 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
         });
         using var writerStop = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
         using var tickerStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var writer = WriteAllAsync(queue.Reader, responses, telemetry, writerStop.Token);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, protocol.Failing);
+        var unwritten = new StrongBox<StreamResponse?>();
+        var writer = WriteAllAsync(queue.Reader, responses, unwritten, telemetry, writerStop.Token);
         protocol.Push = queue.Writer.TryWrite;
         Task? ticker = null;
         var ended = false;
+        var halfClosed = false;
+        var lost = false; // the client went away (cancel, deadline, connection lost), as opposed to a status ending the call
+        bool NoteLoss(Exception e)
+        {
+            lost = e is OperationCanceledException or IOException && protocol.Failure is null && !drain.IsEndingCalls;
+            return false;
+        }
+
         try
         {
             var output = new List<StreamResponse>();
             var status = Status.DefaultSuccess;
             var first = true;
-            while (status.IsOk() && await NextAsync(requests, clientGone, cancellationToken, s => status = s).ConfigureAwait(false))
+            while (status.IsOk() && await NextAsync(requests, clientGone, reading.Token, s => status = s).ConfigureAwait(false))
             {
                 output.Clear();
                 status = first ? StreamId(requests.Current, context) : Status.DefaultSuccess;
@@ -60,6 +74,7 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
                 }
             }
 
+            halfClosed = status.IsOk();
             if (!status.IsOk())
             {
                 protocol.Ended(status);
@@ -75,12 +90,27 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
                 await protocol.DrainAsync(options.EndOfStreamDrainTimeout, cancellationToken).ConfigureAwait(false);
             }
 
+            if (status.IsOk() && protocol.Failure is { } failedWhileDraining)
+            {
+                status = failedWhileDraining;
+            }
+
             await FinishAsync(queue.Writer, writer, tickerStop, ticker, clientGone).ConfigureAwait(false);
             ended = true;
             if (!status.IsOk())
             {
                 throw new RpcException(status);
             }
+        }
+        catch (Exception e) when (NoteLoss(e))
+        {
+            throw; // never taken: the filter only notes how the call ended
+        }
+        catch (OperationCanceledException) when (protocol.Failure is { } failure && !ended && !clientGone.IsCancellationRequested)
+        {
+            await FinishAsync(queue.Writer, writer, tickerStop, ticker, clientGone).ConfigureAwait(false);
+            ended = true;
+            throw new RpcException(failure);
         }
         catch (OperationCanceledException) when (drain.IsEndingCalls && !ended && !clientGone.IsCancellationRequested)
         {
@@ -90,14 +120,39 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
         }
         finally
         {
-            protocol.Close();
-            if (!ended)
+            if (lost && !ended && !halfClosed && protocol.CanDetach)
             {
+                // Answers go to the stream's buffer first, then whatever this call still held is taken back.
+                protocol.Unroute();
                 await StopAsync(tickerStop, ticker).ConfigureAwait(false);
                 queue.Writer.TryComplete();
                 await StopAsync(writerStop, writer).ConfigureAwait(false);
+                protocol.Detach(Unwritten(unwritten.Value, queue.Reader));
+            }
+            else
+            {
+                protocol.Close();
+                if (!ended)
+                {
+                    await StopAsync(tickerStop, ticker).ConfigureAwait(false);
+                    queue.Writer.TryComplete();
+                    await StopAsync(writerStop, writer).ConfigureAwait(false);
+                }
             }
         }
+    }
+
+    /// <summary>The answers among the response the writer failed on and those still queued, in order.</summary>
+    private static List<Answer> Unwritten(StreamResponse? failed, ChannelReader<StreamResponse> queue)
+    {
+        var answers = new List<Answer>();
+        if (failed?.Answer is { } first) answers.Add(first);
+        while (queue.TryRead(out var response))
+        {
+            if (response.Answer is { } answer) answers.Add(answer);
+        }
+
+        return answers;
     }
 
     /// <summary>
@@ -175,11 +230,14 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
         }
     }
 
-    private static async Task WriteAllAsync(ChannelReader<StreamResponse> queue, IServerStreamWriter<StreamResponse> responses, LiveTelemetry? telemetry, CancellationToken cancellationToken)
+    // A response whose write fails stays in unwritten: a detach takes it back (its bytes never reached the client).
+    private static async Task WriteAllAsync(ChannelReader<StreamResponse> queue, IServerStreamWriter<StreamResponse> responses, StrongBox<StreamResponse?> unwritten, LiveTelemetry? telemetry, CancellationToken cancellationToken)
     {
         await foreach (var response in queue.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
+            unwritten.Value = response;
             await responses.WriteAsync(response, cancellationToken).ConfigureAwait(false);
+            unwritten.Value = null;
             if (response.KindCase == StreamResponse.KindOneofCase.Warning)
             {
                 telemetry?.WarningSent(response.Warning.Code); // counted once written: warnings sent to the client

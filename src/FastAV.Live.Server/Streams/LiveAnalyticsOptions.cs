@@ -99,4 +99,20 @@ public sealed class LiveAnalyticsOptions
 
     /// <summary>Largest ListStreams page; larger requests are clamped. Default 1000.</summary>
     public int MaxPageSize { get; set; } = 1000;
+
+    /// <summary>
+    /// How long a stream whose call ended without the client's half-close (connection lost, deadline, cancel) is kept
+    /// detached for a resume (StreamOpen.resume_token): its KV cache, standing questions, counters and answers.
+    /// Zero = never: such streams close at once and StreamAccepted carries no resume token. Default 30 s.
+    /// </summary>
+    public TimeSpan ResumeGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// KV cache bytes all detached streams together may hold; past it the cache evicts detached streams (their
+    /// tensors are freed, a resume gets NOT_FOUND). Default 1 GiB.
+    /// </summary>
+    public long MaxDetachedKvBytes { get; set; } = 1L << 30;
+
+    /// <summary>Answers a detached stream keeps for its resume (at most ResponseQueueCapacity − 1 are: they go out with StreamAccepted through the call's queue); later ones are counted (detached_answers_dropped). Default 64.</summary>
+    public int MaxDetachedAnswers { get; set; } = 64;
 }

@@ -42,6 +42,9 @@ public sealed class LiveAnalyticsOptionsValidator : IValidateOptions<LiveAnalyti
         Range(nameof(options.DefaultBlockTokens), options.DefaultBlockTokens, 1, StreamOpenValidator.MaxBlockTokens);
         Range(nameof(options.DefaultPageSize), options.DefaultPageSize, 1, options.MaxPageSize);
         Range(nameof(options.MaxPageSize), options.MaxPageSize, 1, 100_000);
+        Range(nameof(options.ResumeGracePeriod), (long)options.ResumeGracePeriod.TotalMilliseconds, 0, 86_400_000);
+        Range(nameof(options.MaxDetachedKvBytes), options.MaxDetachedKvBytes, 1, long.MaxValue);
+        Range(nameof(options.MaxDetachedAnswers), options.MaxDetachedAnswers, 0, 1_000_000);
         if (options.PtsReorderTolerance < TimeSpan.Zero)
         {
             failures.Add($"{LiveAnalyticsOptions.SectionName}:{nameof(options.PtsReorderTolerance)} must not be negative.");

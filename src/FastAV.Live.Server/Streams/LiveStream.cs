@@ -7,6 +7,10 @@ public sealed class LiveStream
 {
     private readonly List<StandingQuestion> _standing;
     private readonly Lock _standingGate = new();
+    private readonly Lock _lifecycle = new();
+    private bool _detached;
+    private bool _ended;
+    private int _generation;
 
     public LiveStream(StreamOpen open, StreamSettings settings, string peer, DateTimeOffset openedAt, long openedTimestamp, string tenant = Tenants.Tenant.DefaultName)
     {
@@ -54,6 +58,66 @@ public sealed class LiveStream
 
     /// <summary>The stream's handle on the engine, once registered; null without a model.</summary>
     public Inference.EngineStream? Engine { get; set; }
+
+    /// <summary>The stream's model side (media path and engine handle); null without a model. Owned by the stream, not its call, so it outlives a detach.</summary>
+    public Inference.StreamInference? Inference { get; set; }
+
+    /// <summary>The stream's media checks (pts order per track); kept across a resume so the timeline goes on.</summary>
+    public MediaValidator? Media { get; set; }
+
+    /// <summary>Where the engine's answers and warnings go: the attached call, or a bounded buffer while detached.</summary>
+    public ResponseRoute? Route { get; set; }
+
+    /// <summary>The token StreamAccepted gave for resuming; empty when the server keeps no detached streams.</summary>
+    public string ResumeToken { get; set; } = "";
+
+    /// <summary>Live (a call is attached) or detached (awaiting a resume).</summary>
+    public StreamState State
+    {
+        get
+        {
+            lock (_lifecycle)
+            {
+                return _detached ? StreamState.Detached : StreamState.Live;
+            }
+        }
+    }
+
+    /// <summary>Marks the stream detached; returns the detach's generation (a later detach has a larger one).</summary>
+    public int BeginDetach()
+    {
+        lock (_lifecycle)
+        {
+            _detached = true;
+            return ++_generation;
+        }
+    }
+
+    /// <summary>Reattaches when the stream is detached and <paramref name="token"/> is its resume token (compared in constant time).</summary>
+    public bool TryResume(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        lock (_lifecycle)
+        {
+            if (!_detached || _ended || ResumeToken.Length == 0) return false;
+            var expected = System.Text.Encoding.ASCII.GetBytes(ResumeToken);
+            var given = System.Text.Encoding.ASCII.GetBytes(token);
+            if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(expected, given)) return false;
+            _detached = false;
+            return true;
+        }
+    }
+
+    /// <summary>Ends a detached stream for good when it is still in the detach of <paramref name="generation"/> (0 = any); false when it was resumed or already ended.</summary>
+    public bool TryEnd(int generation)
+    {
+        lock (_lifecycle)
+        {
+            if (!_detached || _ended || (generation != 0 && generation != _generation)) return false;
+            _ended = true;
+            return true;
+        }
+    }
 
     public int StandingQuestionCount
     {

@@ -26,6 +26,8 @@ public sealed class StreamCounters
     private long _asksRefused;
     private long _standingRefused;
     private long _mediaRefused;
+    private long _detachedAnswersDropped;
+    private long _resumes;
     private long _lastVideoPtsUs = -1;
     private long _lastAudioPtsUs = -1;
     private long _firstPtsUs = -1;
@@ -65,6 +67,10 @@ public sealed class StreamCounters
 
     /// <summary>Media messages refused by a media_bytes_per_second quota.</summary>
     public long MediaMessagesRefused => Interlocked.Read(ref _mediaRefused);
+    /// <summary>Answers produced while detached that the stream's buffer could not keep.</summary>
+    public long DetachedAnswersDropped => Interlocked.Read(ref _detachedAnswersDropped);
+
+    public long Resumes => Interlocked.Read(ref _resumes);
 
     public long LastVideoPtsUs => Interlocked.Read(ref _lastVideoPtsUs);
 
@@ -137,6 +143,12 @@ public sealed class StreamCounters
     public void AddStandingQuestionRefused() => Interlocked.Increment(ref _standingRefused);
 
     public void AddMediaRefused() => Interlocked.Increment(ref _mediaRefused);
+    public void AddDetachedAnswerDropped() => Interlocked.Increment(ref _detachedAnswersDropped);
+
+    public void AddResume() => Interlocked.Increment(ref _resumes);
+
+    /// <summary>An answer counted as sent that its call never wrote (the call ended first); it goes back to the stream's buffer.</summary>
+    public void ReturnAnswer() => Interlocked.Decrement(ref _answers);
 
     /// <summary>Rejections for one reason.</summary>
     public long Rejections(WarningCode code) => (int)code < _rejections.Length ? Interlocked.Read(ref _rejections[(int)code]) : 0;

@@ -25,7 +25,7 @@ public sealed partial class StreamProtocol
             return LiveStatuses.NoModelLoaded;
         }
 
-        var dropped = _inference.Ask(question, (int)(question.MaxTokens == 0 ? (uint)options.DefaultAnswerTokens : question.MaxTokens), new CallQuestionSink(this, question.QuestionId, index));
+        var dropped = _inference.Ask(question, (int)(question.MaxTokens == 0 ? (uint)options.DefaultAnswerTokens : question.MaxTokens), new CallQuestionSink(stream.Route!, question.QuestionId));
         Ingested(stream, corrupt: false, "", dropped, 0, index, output);
         return Status.DefaultSuccess;
     }
@@ -33,10 +33,16 @@ public sealed partial class StreamProtocol
     // A failed Answer for the question and a warning: QUESTION_REJECTED when it could not be asked, ANSWER_FAILED when the engine failed on it.
     private void Reject(LiveStream stream, string questionId, Status status, long index, ICollection<StreamResponse> output)
     {
-        var rejected = status.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition;
         output.Add(new StreamResponse { Answer = FailedAnswer(questionId, status) });
-        Warn(stream, rejected ? WarningCode.QuestionRejected : WarningCode.AnswerFailed,
-            $"question {IdentifierRules.Quote(questionId)} {(rejected ? "not asked" : "not answered")}: {status.StatusCode}: {status.Detail}", 0, index, output);
+        var (code, message) = RejectionWarning(questionId, status);
+        Warn(stream, code, message, 0, index, output);
+    }
+
+    private static (WarningCode Code, string Message) RejectionWarning(string questionId, Status status)
+    {
+        var rejected = status.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition;
+        return (rejected ? WarningCode.QuestionRejected : WarningCode.AnswerFailed,
+            $"question {IdentifierRules.Quote(questionId)} {(rejected ? "not asked" : "not answered")}: {status.StatusCode}: {status.Detail}");
     }
 
     private static Answer FailedAnswer(string questionId, Status status) => new()
@@ -46,28 +52,23 @@ public sealed partial class StreamProtocol
         Failure = new AnswerFailure { Code = (uint)status.StatusCode, Message = status.Detail },
     };
 
-    /// <summary>A question asked on the call itself: its answer is a StreamResponse, its failure a failed Answer and a warning.</summary>
-    private sealed class CallQuestionSink(StreamProtocol protocol, string questionId, long requestIndex) : IQuestionSink
+    /// <summary>
+    /// A question asked on the call itself: its answer is a StreamResponse, its failure a failed Answer and a warning —
+    /// through the stream's route, so an answer that comes while the stream is detached waits for its resume.
+    /// </summary>
+    private sealed class CallQuestionSink(ResponseRoute route, string questionId) : IQuestionSink
     {
         public void Progress(string textSoFar, int tokenCount, float confidence)
         {
         }
 
-        public void Completed(Answer answer) => ((IStreamSink)protocol).StandingAnswer(answer);
+        public void Completed(Answer answer) => route.StandingAnswer(answer);
 
         public void Failed(Status status)
         {
-            lock (protocol._gate)
-            {
-                if (protocol._closed || protocol.Stream is not { } stream) return;
-                var output = new List<StreamResponse>(2);
-                protocol.Reject(stream, questionId, status, requestIndex, output);
-                foreach (var response in output)
-                {
-                    if (response.Answer is not null) protocol.Send(stream, response.Answer);
-                    else if (!protocol.Push(response)) stream.Counters.AddSuppressedWarning();
-                }
-            }
+            route.StandingAnswer(FailedAnswer(questionId, status));
+            var (code, message) = RejectionWarning(questionId, status);
+            route.Warning(code, message, 0);
         }
     }
 

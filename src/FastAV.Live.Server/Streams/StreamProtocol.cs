@@ -21,8 +21,9 @@ namespace FastAV.Live.Server.Streams;
 /// <see cref="StreamInference"/>; answers and engine warnings come back on the engine thread through
 /// <see cref="Push"/>. Opening, closing and warnings are logged (<see cref="StreamLog"/>).
 /// </remarks>
-public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions options, string peer, ModelHost? models = null, TimeProvider? time = null) : IStreamSink
+public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalyticsOptions options, string peer, ModelHost? models = null, TimeProvider? time = null, DetachedStreams? detached = null) : IStreamSink
 {
+    private readonly CancellationTokenSource _failure = new();
     private readonly Lock _gate = new();
     private readonly StreamOpenValidator _openValidator = new(options);
     private readonly QuestionValidator _questions = new(options);
@@ -35,6 +36,12 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
 
     /// <summary>The registered stream once StreamOpen was accepted.</summary>
     public LiveStream? Stream { get; private set; }
+
+    /// <summary>The status the engine failed this stream with (the call must end with it); null while it has not.</summary>
+    public Status? Failure { get; private set; }
+
+    /// <summary>Fires when <see cref="Failure"/> is set.</summary>
+    public CancellationToken Failing => _failure.Token;
 
     /// <summary>Sends a response produced outside Receive (answers, engine warnings); false when the call's queue is full.</summary>
     public Func<StreamResponse, bool> Push { get; set; } = _ => false;
@@ -163,20 +170,27 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
     /// <summary>Takes the stream out of the registry; idempotent.</summary>
     public void Close()
     {
+        ResponseRoute? route = null;
         lock (_gate)
         {
             // The engine lets go of the stream before the registry frees its id: a reconnect under the same id then
             // registers on the engine after this stream's removal (the engine runs its commands in order).
-            _inference?.Dispose();
-            _inference = null;
-            if (!_closed && Stream is not null)
+            if (!_closed)
             {
-                registry.Close(Stream);
-                LogClosed(Stream);
+                _inference?.Dispose();
+                if (Stream is not null)
+                {
+                    route = Stream.Route;
+                    registry.Close(Stream);
+                    LogClosed(Stream);
+                }
             }
 
+            _inference = null;
             _closed = true;
         }
+
+        route?.Detach(this); // outside our lock: the engine thread locks the route, then us
     }
 
     private Status HandleOpen(StreamOpen open, ICollection<StreamResponse> output)
@@ -189,8 +203,12 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
 
         if (open.ResumeToken.Length > 0)
         {
-            // No session is ever detached yet, so no token can be valid.
-            return LiveStatuses.NotFound("StreamOpen.resume_token", "unknown or expired (no detached stream to resume); open without it");
+            return HandleResume(open);
+        }
+
+        if (registry.Find(new StreamKey(Owner.Name, open.StreamId)) is { State: StreamState.Detached } stale)
+        {
+            detached?.Discard(stale); // a camera that lost its token starts over under its id
         }
 
         StreamPlan? plan = null;
@@ -218,6 +236,10 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
         Stream = stream!;
         Stream.Counters.AddRequest();
         _media = new MediaValidator(options, open.Video, open.Audio, Stream.Settings.WindowMs * 1000L);
+        Stream.Media = _media;
+        Stream.Route = new ResponseRoute(Stream.Counters, Math.Min(options.MaxDetachedAnswers, options.ResponseQueueCapacity - 1));
+        Stream.Route.Attach(this);
+        Stream.ResumeToken = detached is { Enabled: true } ? DetachedStreams.NewToken() : "";
         if (plan is not null)
         {
             Stream.Model = models!.Name;
@@ -231,9 +253,10 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
             }
 
             Stream.FramesPerWindow = models.Model!.FramesPerWindow;
+            plan = models.Faults?.Apply(models.Model, open.StreamId, plan) ?? plan;
             try
             {
-                _inference = new StreamInference(models, open, plan, this, time ?? TimeProvider.System, Stream.Key.QualifiedId);
+                _inference = new StreamInference(models, open, plan, Stream.Route, time ?? TimeProvider.System, Stream.Key.QualifiedId);
             }
             catch (Exception e) when (e is ArgumentException or FastAV.Live.Media.MediaException)
             {
@@ -243,24 +266,10 @@ public sealed partial class StreamProtocol(StreamRegistry registry, LiveAnalytic
             }
 
             Stream.Engine = _inference.Engine;
+            Stream.Inference = _inference;
         }
 
-        output.Add(new StreamResponse
-        {
-            Accepted = new StreamAccepted
-            {
-                StreamId = Stream.Id,
-                Model = Stream.Model,
-                ModelLoaded = _inference is not null,
-                ResumeToken = "",
-                Pruning = Stream.Settings.Pruning.Clone(),
-                KvCache = Stream.Settings.KvCache.Clone(),
-                WindowMs = Stream.Settings.WindowMs,
-                StatsIntervalMs = (uint)options.StatsInterval.TotalMilliseconds,
-                StatsEveryMessages = (uint)options.StatsEveryMessages,
-                ModelDomain = Stream.ModelDomain?.Clone(),
-            },
-        });
+        output.Add(Accepted(Stream, resumed: false));
         StreamLog.Opened(registry.Logger, Stream.Id, peer, Describe(open.Video), Describe(open.Audio), Stream.Model.Length > 0 ? Stream.Model : "none (ingest only)",
             Stream.Settings.Pruning.Policy, Stream.Settings.KvCache.Eviction, Stream.Settings.KvCache.MaxTokensPerLayer, Stream.Settings.WindowMs, open.StandingQuestions.Count);
         if (open.StandingQuestions.Count > 0 && _inference is null)

@@ -7,10 +7,11 @@ namespace FastAV.Live.Server.Streams;
 /// <summary>
 /// Ask, ListStreams and GetStream against the registry, without gRPC: each returns the status the call ends with. Each
 /// acts on one tenant's streams (the caller's, or the one an admin names); another tenant's stream is NOT_FOUND with
-/// the same message as an id no one uses, so its existence does not leak. <paramref name="quotas"/> (null: none)
-/// charges Ask calls to the tenant's and the server's asks_per_second.
+/// the same message as an id no one uses, so its existence does not leak. Detached streams answer like live ones (their
+/// state says DETACHED). <paramref name="quotas"/> (null: none) charges Ask calls to the tenant's and the server's
+/// asks_per_second.
 /// </summary>
-public sealed class StreamQueries(StreamRegistry registry, LiveAnalyticsOptions options, QuotaBook? quotas = null)
+public sealed class StreamQueries(StreamRegistry registry, LiveAnalyticsOptions options, QuotaBook? quotas = null, DetachedStreams? detached = null)
 {
     private readonly QuestionValidator _questions = new(options);
 
@@ -88,9 +89,10 @@ public sealed class StreamQueries(StreamRegistry registry, LiveAnalyticsOptions 
 
     /// <summary>
     /// The streams of <paramref name="tenant"/>, or of every tenant when null (an admin). Page token = the last stream id
-    /// of the previous page, "tenant/id" across tenants (opaque to clients; '/' is in no identifier).
+    /// of the previous page, "tenant/id" across tenants (opaque to clients; '/' is in no identifier). ServerStats only
+    /// with <paramref name="serverView"/> (an admin, or a server without tenants).
     /// </summary>
-    public Status List(ListStreamsRequest request, string? tenant, out ListStreamsResponse? response)
+    public Status List(ListStreamsRequest request, string? tenant, out ListStreamsResponse? response, bool serverView = true)
     {
         ArgumentNullException.ThrowIfNull(request);
         response = null;
@@ -113,6 +115,12 @@ public sealed class StreamQueries(StreamRegistry registry, LiveAnalyticsOptions 
         var pageSize = request.PageSize == 0 ? options.DefaultPageSize : (int)Math.Min(request.PageSize, (uint)options.MaxPageSize);
         var page = registry.List(tenant, prefix, after, pageSize + 1, out var total);
         response = new ListStreamsResponse { TotalCount = (uint)total };
+        if (serverView)
+        {
+            // Whole-server figures (memory, KV, detaches over every tenant): for admins and open servers only.
+            response.Server = StreamReports.Server(registry, detached);
+        }
+
         foreach (var stream in page.Take(pageSize))
         {
             response.Streams.Add(StreamReports.Info(stream, registry.UptimeMs(stream)));

@@ -33,6 +33,8 @@ public static class StreamReports
             AsksRefused = (ulong)counters.AsksRefused,
             StandingQuestionsRefused = (ulong)counters.StandingQuestionsRefused,
             MediaMessagesRefused = (ulong)counters.MediaMessagesRefused,
+            DetachedAnswersDropped = (ulong)counters.DetachedAnswersDropped,
+            Resumes = (uint)counters.Resumes,
         };
         if (stream.Engine is { } engine)
         {
@@ -51,13 +53,41 @@ public static class StreamReports
         return stats;
     }
 
+    /// <summary>The process as a whole: memory, tensors, KV over every registered stream, and the detach counters.</summary>
+    public static ServerStats Server(StreamRegistry registry, DetachedStreams? detached)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var streams = registry.List("", "", int.MaxValue, out var total);
+        var stats = new ServerStats
+        {
+            RssBytes = (ulong)Math.Max(0, Environment.WorkingSet),
+            ManagedHeapBytes = (ulong)Math.Max(0, GC.GetGCMemoryInfo().HeapSizeBytes),
+            LiveTensors = (ulong)Math.Max(0, Torch.Torch.LiveTensorCount),
+            LiveTensorBytes = (ulong)Math.Max(0, Torch.Torch.LiveTensorBytes),
+            KvBytes = (ulong)streams.Sum(s => s.Engine?.KvBytes ?? 0),
+            Streams = (uint)total,
+        };
+        if (detached is not null)
+        {
+            stats.DetachedStreams = (uint)Math.Max(0, detached.Count);
+            stats.DetachedTotal = (ulong)detached.DetachedTotal;
+            stats.ResumedTotal = (ulong)detached.ResumedTotal;
+            stats.DetachedExpiredTotal = (ulong)detached.ExpiredTotal;
+            stats.DetachedEvictedTotal = (ulong)detached.EvictedTotal;
+            stats.DetachedDiscardedTotal = (ulong)detached.DiscardedTotal;
+            stats.StreamsFailedTotal = (ulong)detached.FailedTotal;
+        }
+
+        return stats;
+    }
+
     public static StreamInfo Info(LiveStream stream, long uptimeMs)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var info = new StreamInfo
         {
             StreamId = stream.Id,
-            State = StreamState.Live,
+            State = stream.State,
             Model = stream.Model,
             Video = stream.Open.Video?.Clone(),
             Audio = stream.Open.Audio?.Clone(),

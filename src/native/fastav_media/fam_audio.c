@@ -23,6 +23,8 @@ struct fam_adec {
     int out_rate;
     float *fifo;
     int fifo_count, fifo_capacity, max_buffered;
+    uint8_t *padded; /* AAC: the chunk with FFmpeg's input padding, as av_parser_parse2 requires */
+    int padded_capacity;
 };
 
 static int configure_swr(fam_adec *d, const AVChannelLayout *layout, enum AVSampleFormat fmt, int rate);
@@ -216,7 +218,18 @@ FAM_API int fam_adec_send(fam_adec *d, const uint8_t *data, int size, int *corru
         av_packet_unref(d->pkt);
         return r;
     }
-    /* AAC ADTS: a chunk may hold several frames, and a frame may straddle chunks. */
+    /* AAC ADTS: a chunk may hold several frames, and a frame may straddle chunks. The parser reads up to
+     * AV_INPUT_BUFFER_PADDING_SIZE bytes past its input (FFmpeg's contract), so the chunk goes in through a copy
+     * with zeroed padding: the caller's buffer (a managed array) has none — found by fuzz/fam_fuzz.c. */
+    if (size > d->padded_capacity) {
+        uint8_t *p = realloc(d->padded, (size_t)size + AV_INPUT_BUFFER_PADDING_SIZE);
+        if (!p) return fam_fail(FAM_ENOMEM, "out of memory");
+        d->padded = p;
+        d->padded_capacity = size;
+    }
+    memcpy(d->padded, data, (size_t)size);
+    memset(d->padded + size, 0, AV_INPUT_BUFFER_PADDING_SIZE);
+    data = d->padded;
     while (size > 0) {
         uint8_t *frame_data = NULL;
         int frame_size = 0;
@@ -293,5 +306,6 @@ FAM_API void fam_adec_close(fam_adec *d) {
     swr_free(&d->swr);
     av_channel_layout_uninit(&d->swr_layout);
     free(d->fifo);
+    free(d->padded);
     free(d);
 }

@@ -252,7 +252,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_stream_cut_off_mid_way_frees_its_id_and_a_reconnect_is_answered_again()
+    public async Task A_stream_cut_off_mid_way_is_detached_and_a_reconnect_without_its_token_starts_over_and_is_answered()
     {
         var clip = (await TinyClips.GetAsync())[0];
         await using var server = await EndToEndServer.StartAsync();
@@ -266,8 +266,8 @@ public sealed class EndToEndTests(ITestOutputHelper output)
             await cts.CancelAsync(); // the camera drops off the network
         }
 
-        for (var i = 0; i < 200 && server.Registry.Find("gate") is not null; i++) await Task.Delay(25);
-        Assert.Null(server.Registry.Find("gate"));
+        for (var i = 0; i < 200 && server.Registry.Find("gate")?.State != StreamState.Detached; i++) await Task.Delay(25);
+        Assert.Equal(StreamState.Detached, server.Registry.Find("gate")?.State);
 
         // Hostile messages mid-stream on the reconnect: a frame of the wrong size and an empty request are counted, not fatal.
         var (responses, status) = await EndToEndServer.RunClipAsync(channel, clip, ClipStream.Open(clip, "gate", PruningPolicy.None, ClipStream.Standing(clip)),
@@ -277,6 +277,8 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         Assert.Contains(responses, r => r.Warning?.Code == WarningCode.UnknownMessage);
         var answers = EndToEndServer.FirstAnswers(responses);
         Assert.All(clip.Questions, q => Assert.Equal(q.ModelAnswer, answers[q.Id].Text));
+        Assert.False(responses[0].Accepted.Resumed);
+        Assert.Equal(1L, server.Services.GetRequiredService<FastAV.Live.Server.Streams.DetachedStreams>().DiscardedTotal);
     }
 
     [Fact]

@@ -136,9 +136,9 @@ public sealed class LiveAnalyticsServiceTests
     }
 
     [Fact]
-    public async Task A_canceled_call_leaves_the_registry()
+    public async Task With_resume_off_a_canceled_call_leaves_the_registry()
     {
-        await using var server = await LiveServer.StartAsync();
+        await using var server = await LiveServer.StartAsync(o => o.ResumeGracePeriod = TimeSpan.Zero);
         using var channel = server.CreateChannel();
         var call = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(new CallOptions(deadline: DateTime.UtcNow + Patience));
         await call.RequestStream.WriteAsync(StreamMessages.OpenRequest("gone"));

@@ -25,6 +25,10 @@ public sealed class LiveAnalyticsOptionsValidatorTests
         { o => o.DefaultFineDropRatio = float.NaN, "LiveAnalytics:DefaultFineDropRatio" },
         { o => o.DefaultForgettingFactor = 0, "LiveAnalytics:DefaultForgettingFactor" },
         { o => o.DefaultPageSize = 2000, "LiveAnalytics:DefaultPageSize" },
+        { o => o.ResumeGracePeriod = TimeSpan.FromMilliseconds(-1), "LiveAnalytics:ResumeGracePeriod must be in [0, 86400000], got -1." },
+        { o => o.ResumeGracePeriod = TimeSpan.FromDays(2), "LiveAnalytics:ResumeGracePeriod" },
+        { o => o.MaxDetachedKvBytes = 0, "LiveAnalytics:MaxDetachedKvBytes must be in [1, " },
+        { o => o.MaxDetachedAnswers = -1, "LiveAnalytics:MaxDetachedAnswers must be in [0, 1000000], got -1." },
     };
 
     [Theory]

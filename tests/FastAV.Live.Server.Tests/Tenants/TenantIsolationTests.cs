@@ -6,7 +6,8 @@ namespace FastAV.Live.Server.Tests.Tenants;
 /// <summary>
 /// Streams belong to the tenant that opened them, on the real server with a tenants file: ids are unique per tenant,
 /// ListStreams lists the caller's, GetStream and Ask of another tenant's stream are NOT_FOUND exactly as for an id no
-/// one uses; an admin lists every tenant and may name one with x-fastav-tenant, nobody else may.
+/// one uses; an admin lists every tenant and may name one with x-fastav-tenant, nobody else may; a detached stream
+/// resumes only for its own tenant.
 /// </summary>
 public sealed class TenantIsolationTests(TenantServerFixture fixture) : IClassFixture<TenantServerFixture>
 {
@@ -123,6 +124,55 @@ public sealed class TenantIsolationTests(TenantServerFixture fixture) : IClassFi
         {
             await TenantCalls.FinishAsync(call);
         }
+    }
+
+    [Fact]
+    public async Task Resume_works_only_for_the_tenant_that_opened_the_stream_and_ServerStats_only_for_admins()
+    {
+        using var channel = _server.CreateChannel();
+        var client = new LiveAnalytics.LiveAnalyticsClient(channel);
+
+        // site-a's camera loses its connection: the stream is detached, kept for its resume.
+        string token;
+        using (var cts = new CancellationTokenSource())
+        {
+            using var call = client.Stream(TenantCalls.As("site-a"), cancellationToken: cts.Token);
+            await call.RequestStream.WriteAsync(new StreamRequest { Open = StreamMessages.Open("lobby") });
+            await call.RequestStream.WriteAsync(StreamMessages.FrameRequest(0));
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+            token = call.ResponseStream.Current.Accepted.ResumeToken;
+            Assert.NotEmpty(token);
+            await WaitAsync(async () => (await client.GetStreamAsync(new GetStreamRequest { StreamId = "lobby" }, TenantCalls.As("site-a"))).Stream.Stats.VideoFramesAccepted == 1);
+            await cts.CancelAsync();
+        }
+
+        await WaitAsync(async () => (await client.GetStreamAsync(new GetStreamRequest { StreamId = "lobby" }, TenantCalls.As("site-a"))).Stream.State == StreamState.Detached);
+
+        // site-b holds the id and the token, and still finds nothing: the same answer as an id no one uses.
+        var resumeOpen = StreamMessages.Open("lobby");
+        resumeOpen.ResumeToken = token;
+        var (_, stolen) = await StreamCalls.RunToEndAsync(channel, [new StreamRequest { Open = resumeOpen }], TenantCalls.Patience, TenantCalls.As("site-b"));
+        var unknownOpen = StreamMessages.Open("nobody-uses-this");
+        unknownOpen.ResumeToken = token;
+        var (_, unknown) = await StreamCalls.RunToEndAsync(channel, [new StreamRequest { Open = unknownOpen }], TenantCalls.Patience, TenantCalls.As("site-b"));
+        Assert.Equal(StatusCode.NotFound, stolen.StatusCode);
+        Assert.Equal(unknown.Detail, stolen.Detail);
+
+        // Nor does a fresh open of the id by site-b touch site-a's detached stream (ids are per tenant).
+        var (other, accepted) = await TenantCalls.OpenAsync(channel, TenantCalls.As("site-b"), StreamMessages.Open("lobby"));
+        Assert.False(accepted!.Accepted.Resumed);
+        await TenantCalls.FinishAsync(other);
+        Assert.Equal(StreamState.Detached, (await client.GetStreamAsync(new GetStreamRequest { StreamId = "lobby" }, TenantCalls.As("site-a"))).Stream.State);
+
+        // Whole-server figures (memory, KV and detaches over every tenant) are for admins only.
+        Assert.Null((await TenantCalls.ListAsync(channel, TenantCalls.As("site-a"))).Server);
+        Assert.NotNull((await TenantCalls.ListAsync(channel, TenantCalls.As("ops"))).Server);
+
+        // site-a resumes it.
+        var (responses, status) = await StreamCalls.RunToEndAsync(channel, [new StreamRequest { Open = resumeOpen }], TenantCalls.Patience, TenantCalls.As("site-a"));
+        Assert.Equal(StatusCode.OK, status.StatusCode);
+        Assert.True(responses[0].Accepted.Resumed);
+        Assert.Equal(1UL, responses[^1].Stats.VideoFramesAccepted);
     }
 
     private static async Task WaitAsync(Func<Task<bool>> condition)
