@@ -169,8 +169,41 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
         }
         catch (RpcException ex) when (!clientGone.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            // A client that resets its call mid-message fails the read before Kestrel raises RequestAborted (it raises it
+            // on the thread pool): that is a lost client (its stream detaches), not a request the server could not read.
+            if (Aborted(ex) || await GoneSoonAsync(clientGone).ConfigureAwait(false))
+            {
+                throw new OperationCanceledException("the client reset the call", ex, clientGone);
+            }
+
             failed(ex.Status);
             return false;
+        }
+    }
+
+    private static bool Aborted(RpcException ex)
+    {
+        for (Exception? e = ex.Status.DebugException ?? ex.InnerException; e is not null; e = e.InnerException)
+        {
+            if (e is IOException or OperationCanceledException) return true;
+        }
+
+        return false;
+    }
+
+    // How long a read failure waits to learn whether the client went away (its RequestAborted is raised asynchronously).
+    private static readonly TimeSpan AbortNotice = TimeSpan.FromMilliseconds(100);
+
+    private static async Task<bool> GoneSoonAsync(CancellationToken clientGone)
+    {
+        try
+        {
+            await Task.Delay(AbortNotice, clientGone).ConfigureAwait(false);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
         }
     }
 
