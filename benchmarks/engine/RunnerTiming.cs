@@ -28,7 +28,7 @@ internal static class RunnerTiming
     /// <summary>The small decoder of earlier runs: 8 layers, d 256, VideoLLaMA2.1-AV's ≈ 135 tokens per second.</summary>
     public static readonly Setup Small = new("small: 8 layers, d 256, 135-token windows", Config, KvHourSimulation.VideoTokens, KvHourSimulation.AudioTokens, 50, null, 2048);
 
-    /// <summary>The camera-scale model's decoder and windows (scripts/make-camera-model.py; random weights — capacity only).</summary>
+    /// <summary>The camera-scale model's windows on a 384-wide decoder (scripts/make-camera-model.py --hidden 384 --ffn 1024; its default is 256 since 2026-12-06; random weights — capacity only).</summary>
     public static readonly Setup CameraScale = new(
         "camera-scale (random weights — capacity only): 28 layers, d 384, FFN 1024, 6/2 heads, 154-token windows (2 × 64 video + 25 audio + separator), keep 77 at K = 14",
         new DecoderConfig

@@ -14,9 +14,9 @@ namespace FastAV.Live.Client.Tests;
 [Collection(CameraScaleCollection.Name)]
 public sealed class CameraScaleModelTests(CameraScaleModel generated)
 {
-    // The decoder config.json describes (checked below): 28 layers, hidden 384, FFN 1024; windows of 2 × 64 visual +
+    // The decoder config.json describes (checked below): 28 layers, hidden 256, FFN 768; windows of 2 × 64 visual +
     // 25 audio tokens + a separator; keep_rule 77 media tokens at K = 14, fine pruning P = 20 % after.
-    private const int Layers = 28, Hidden = 384, Ffn = 1024, WindowTokens = 154, MediaTokens = 153, GlobalLayer = 14, Kept = 77;
+    private const int Layers = 28, Hidden = 256, Ffn = 768, WindowTokens = 154, MediaTokens = 153, GlobalLayer = 14, Kept = 77;
 
     private static readonly Lazy<string> Camera = new(() =>
     {
@@ -35,7 +35,7 @@ public sealed class CameraScaleModelTests(CameraScaleModel generated)
         Assert.Contains("the paper's shape, not a calibration", manifest, StringComparison.Ordinal);
         var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(generated.Directory, "config.json"))).RootElement;
         Assert.Equal((Layers, Hidden, Ffn), (config.GetProperty("num_hidden_layers").GetInt32(), config.GetProperty("hidden_size").GetInt32(), config.GetProperty("intermediate_size").GetInt32()));
-        Assert.Equal((6, 2), (config.GetProperty("num_attention_heads").GetInt32(), config.GetProperty("num_key_value_heads").GetInt32()));
+        Assert.Equal((Hidden / 64, 2), (config.GetProperty("num_attention_heads").GetInt32(), config.GetProperty("num_key_value_heads").GetInt32()));
 
         // Seeded: generating again (forced) writes the same weights.
         var again = Path.Combine(generated.Directory, "again");
