@@ -71,8 +71,8 @@ public sealed class MutatedMediaTests(ITestOutputHelper output)
         for (var k = 0; k < 2; k++)
         {
             Assert.Equal(StatusCode.OK, beside[k].Status.StatusCode);
-            Assert.Equal(Answers(alone[k].Responses), Answers(beside[k].Responses));
-            AssertProbabilitiesClose(alone[k].Responses, beside[k].Responses);
+            Assert.Equal(BatchedAnswers.Comparable(alone[k].Responses), BatchedAnswers.Comparable(beside[k].Responses));
+            BatchedAnswers.AssertProbabilitiesClose(alone[k].Responses, beside[k].Responses);
             Assert.Empty(beside[k].Responses.Where(r => r.Warning is not null).Select(r => r.Warning.Message));
         }
 
@@ -95,29 +95,6 @@ public sealed class MutatedMediaTests(ITestOutputHelper output)
         await call.RequestStream.CompleteAsync();
         var responses = await StreamCalls.DrainAsync(call.ResponseStream);
         return (responses, call.GetStatus());
-    }
-
-    private static List<Answer> Answers(IEnumerable<StreamResponse> responses) =>
-        responses.Where(r => r.Answer is not null).Select(r =>
-        {
-            var a = r.Answer.Clone();
-            (a.LatencyUs, a.FirstTokenLatencyUs) = (0, 0);
-            // Probabilities come from a forward batched with whichever streams shared the step: equal to 1e-5, not bitwise
-            // (the engine's batching contract); they are compared apart (Probabilities), every other field exactly.
-            (a.Confidence, a.MinTokenProbability) = (0, 0);
-            return a;
-        }).ToList();
-
-    private static void AssertProbabilitiesClose(IEnumerable<StreamResponse> expected, IEnumerable<StreamResponse> actual)
-    {
-        var e = expected.Where(r => r.Answer is not null).Select(r => r.Answer).ToList();
-        var a = actual.Where(r => r.Answer is not null).Select(r => r.Answer).ToList();
-        Assert.Equal(e.Count, a.Count);
-        for (var i = 0; i < e.Count; i++)
-        {
-            Assert.InRange(a[i].Confidence, e[i].Confidence - 1e-4f, e[i].Confidence + 1e-4f);
-            Assert.InRange(a[i].MinTokenProbability, e[i].MinTokenProbability - 1e-4f, e[i].MinTokenProbability + 1e-4f);
-        }
     }
 
     private static async Task<HostileRun> RunHostileAsync(GrpcChannel channel, HostileTrack t, int messages, int seed)

@@ -37,10 +37,10 @@ public sealed class FaultIsolationTests
         {
             Assert.Equal(StatusCode.OK, alone[k].Status.StatusCode);
             Assert.Equal(StatusCode.OK, together[k].Status.StatusCode);
-            var expected = Answers(alone[k].Responses);
+            var expected = BatchedAnswers.Comparable(alone[k].Responses);
             Assert.Equal(clips[k].Questions.Count, expected.Select(a => a.QuestionId).Distinct().Count());
-            Assert.Equal(expected, Answers(together[k].Responses)); // every field but the wall-clock latencies and the probabilities
-            AssertProbabilitiesClose(alone[k].Responses, together[k].Responses);
+            Assert.Equal(expected, BatchedAnswers.Comparable(together[k].Responses)); // every field but the wall-clock latencies and the probabilities
+            BatchedAnswers.AssertProbabilitiesClose(alone[k].Responses, together[k].Responses);
             Assert.Equal((ulong)clips[k].Windows, together[k].Responses[^1].Stats.WindowsPrefilled);
         }
 
@@ -56,30 +56,6 @@ public sealed class FaultIsolationTests
 
         var server2 = (await new LiveAnalytics.LiveAnalyticsClient(channel).ListStreamsAsync(new ListStreamsRequest())).Server;
         Assert.Equal((2UL, 0u, 0UL), (server2.StreamsFailedTotal, server2.Streams, server2.DetachedTotal));
-    }
-
-    /// <summary>The answers in order, their wall-clock latencies cleared and probabilities cleared.</summary>
-    private static List<Answer> Answers(IEnumerable<StreamResponse> responses) =>
-        responses.Where(r => r.Answer is not null).Select(r =>
-        {
-            var a = r.Answer.Clone();
-            (a.LatencyUs, a.FirstTokenLatencyUs) = (0, 0);
-            // Probabilities come from a forward batched with whichever streams shared the step: equal to 1e-5, not bitwise
-            // (the engine's batching contract); they are compared apart (Probabilities), every other field exactly.
-            (a.Confidence, a.MinTokenProbability) = (0, 0);
-            return a;
-        }).ToList();
-
-    private static void AssertProbabilitiesClose(IEnumerable<StreamResponse> expected, IEnumerable<StreamResponse> actual)
-    {
-        var e = expected.Where(r => r.Answer is not null).Select(r => r.Answer).ToList();
-        var a = actual.Where(r => r.Answer is not null).Select(r => r.Answer).ToList();
-        Assert.Equal(e.Count, a.Count);
-        for (var i = 0; i < e.Count; i++)
-        {
-            Assert.InRange(a[i].Confidence, e[i].Confidence - 1e-4f, e[i].Confidence + 1e-4f);
-            Assert.InRange(a[i].MinTokenProbability, e[i].MinTokenProbability - 1e-4f, e[i].MinTokenProbability + 1e-4f);
-        }
     }
 
     /// <summary>The whole clip, tolerating a call that the server ends early.</summary>

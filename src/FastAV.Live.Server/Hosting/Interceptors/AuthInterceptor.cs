@@ -1,6 +1,5 @@
 using FastAV.Live.Server.Tenants;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 
 namespace FastAV.Live.Server.Hosting.Interceptors;
 
@@ -11,35 +10,12 @@ namespace FastAV.Live.Server.Hosting.Interceptors;
 /// <see cref="TrustMetrics"/>. The caller is stored in the call's user state (<see cref="Caller.Of"/>) for the service,
 /// and its tenant in the call's log scope. On a server without a tenants file every call is <see cref="Caller.Open"/>.
 /// </summary>
-internal sealed class AuthInterceptor(CallerAuthenticator authenticator, TrustMetrics metrics, AuthOptions options) : Interceptor
+internal sealed class AuthInterceptor(CallerAuthenticator authenticator, TrustMetrics metrics, AuthOptions options) : CallInterceptor
 {
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    protected override Task<T> AroundAsync<T>(ServerCallContext context, bool streamsResponses, Func<ServerCallContext, Task<T>> handler)
     {
         Admit(context);
-        return continuation(request, context);
-    }
-
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Admit(context);
-        return continuation(requestStream, context);
-    }
-
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Admit(context);
-        return continuation(request, responseStream, context);
-    }
-
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Admit(context);
-        return continuation(requestStream, responseStream, context);
+        return handler(context);
     }
 
     private void Admit(ServerCallContext context)

@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 
 namespace FastAV.Live.Server.Hosting.Interceptors;
 
@@ -7,41 +6,16 @@ namespace FastAV.Live.Server.Hosting.Interceptors;
 /// Opens each call's logging scope (<see cref="CallLogScope"/>: method, peer, stream id) around everything the call
 /// does, and writes one Debug line when it ends, with its status.
 /// </summary>
-internal sealed partial class CallLoggingInterceptor(ILogger<CallLoggingInterceptor> logger) : Interceptor
+internal sealed partial class CallLoggingInterceptor(ILogger<CallLoggingInterceptor> logger) : CallInterceptor
 {
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
-        RunAsync(context, () => continuation(request, context));
-
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
-        RunAsync(context, () => continuation(requestStream, context));
-
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
-        RunAsync(context, async () =>
-        {
-            await continuation(request, responseStream, context).ConfigureAwait(false);
-            return true;
-        });
-
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
-        RunAsync(context, async () =>
-        {
-            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
-            return true;
-        });
-
-    private async Task<T> RunAsync<T>(ServerCallContext context, Func<Task<T>> handler)
+    protected override async Task<T> AroundAsync<T>(ServerCallContext context, bool streamsResponses, Func<ServerCallContext, Task<T>> handler)
     {
         var scope = CallLogScope.Begin(context);
         using (logger.BeginScope(scope))
         {
             try
             {
-                var result = await handler().ConfigureAwait(false);
+                var result = await handler(context).ConfigureAwait(false);
                 LogCallEnded(logger, scope.Method, StatusCode.OK, "", scope.StreamId ?? "", scope.Peer);
                 return result;
             }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using FastAV.Live.Server.Observability;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 
 namespace FastAV.Live.Server.Hosting.Interceptors;
 
@@ -11,34 +10,9 @@ namespace FastAV.Live.Server.Hosting.Interceptors;
 /// tracing records it, into an RPC span: OpenTelemetry's rpc.* attributes and status (its name "service/method" is set when
 /// the span ends, <see cref="LiveTracing.NameRpcSpan"/>).
 /// </summary>
-internal sealed class CallTelemetryInterceptor(LiveMetrics metrics, TimeProvider time) : Interceptor
+internal sealed class CallTelemetryInterceptor(LiveMetrics metrics, TimeProvider time) : CallInterceptor
 {
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
-        RunAsync(context, () => continuation(request, context));
-
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
-        RunAsync(context, () => continuation(requestStream, context));
-
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
-        RunAsync(context, async () =>
-        {
-            await continuation(request, responseStream, context).ConfigureAwait(false);
-            return true;
-        });
-
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
-        RunAsync(context, async () =>
-        {
-            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
-            return true;
-        });
-
-    private async Task<T> RunAsync<T>(ServerCallContext context, Func<Task<T>> handler)
+    protected override async Task<T> AroundAsync<T>(ServerCallContext context, bool streamsResponses, Func<ServerCallContext, Task<T>> handler)
     {
         var method = context.Method.TrimStart('/');
         var span = Activity.Current is { Recorded: true } current ? current : null;
@@ -54,7 +28,7 @@ internal sealed class CallTelemetryInterceptor(LiveMetrics metrics, TimeProvider
         var status = StatusCode.OK;
         try
         {
-            return await handler().ConfigureAwait(false);
+            return await handler(context).ConfigureAwait(false);
         }
         catch (RpcException ex)
         {

@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 
 namespace FastAV.Live.Server.Hosting.Interceptors;
 
@@ -10,44 +9,9 @@ namespace FastAV.Live.Server.Hosting.Interceptors;
 /// A streaming handler that returns quietly once its token fires (the package's health Watch does) was cut short, not
 /// finished: its call ends UNAVAILABLE too, so the client knows to reconnect.
 /// </summary>
-internal sealed class DrainInterceptor(ServerDrain drain) : Interceptor
+internal sealed class DrainInterceptor(ServerDrain drain) : CallInterceptor
 {
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
-        RunAsync(context, call => continuation(request, call));
-
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
-        RunAsync(context, call => continuation(requestStream, call));
-
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
-        RunAsync(context, async call =>
-        {
-            await continuation(request, responseStream, call).ConfigureAwait(false);
-            ThrowIfCutShort(call, context);
-            return true;
-        });
-
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
-        RunAsync(context, async call =>
-        {
-            await continuation(requestStream, responseStream, call).ConfigureAwait(false);
-            ThrowIfCutShort(call, context);
-            return true;
-        });
-
-    private void ThrowIfCutShort(ServerCallContext call, ServerCallContext context)
-    {
-        if (drain.IsEndingCalls && call.CancellationToken.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
-        {
-            throw new RpcException(ServerDrain.RetryElsewhere);
-        }
-    }
-
-    private async Task<T> RunAsync<T>(ServerCallContext context, Func<ServerCallContext, Task<T>> handler)
+    protected override async Task<T> AroundAsync<T>(ServerCallContext context, bool streamsResponses, Func<ServerCallContext, Task<T>> handler)
     {
         if (drain.IsEndingCalls)
         {
@@ -58,7 +22,13 @@ internal sealed class DrainInterceptor(ServerDrain drain) : Interceptor
         drain.CallStarted();
         try
         {
-            return await handler(call).ConfigureAwait(false);
+            var result = await handler(call).ConfigureAwait(false);
+            if (streamsResponses)
+            {
+                ThrowIfCutShort(call, context);
+            }
+
+            return result;
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException
                                    && drain.IsEndingCalls && !context.CancellationToken.IsCancellationRequested)
@@ -68,6 +38,14 @@ internal sealed class DrainInterceptor(ServerDrain drain) : Interceptor
         finally
         {
             drain.CallEnded();
+        }
+    }
+
+    private void ThrowIfCutShort(ServerCallContext call, ServerCallContext context)
+    {
+        if (drain.IsEndingCalls && call.CancellationToken.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(ServerDrain.RetryElsewhere);
         }
     }
 }

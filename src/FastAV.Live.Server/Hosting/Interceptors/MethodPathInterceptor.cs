@@ -1,6 +1,5 @@
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 
 namespace FastAV.Live.Server.Hosting.Interceptors;
 
@@ -9,37 +8,14 @@ namespace FastAV.Live.Server.Hosting.Interceptors;
 /// Stream. A call whose path is not exactly its method's name ends UNIMPLEMENTED "Service is unimplemented.", as on any
 /// other gRPC server, so a client (or a proxy routing on the path) that gets the case wrong learns it here, not in production.
 /// </summary>
-internal sealed class MethodPathInterceptor : Interceptor
+internal sealed class MethodPathInterceptor : CallInterceptor
 {
     private static readonly Status Unimplemented = new(StatusCode.Unimplemented, "Service is unimplemented.");
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    protected override Task<T> AroundAsync<T>(ServerCallContext context, bool streamsResponses, Func<ServerCallContext, Task<T>> handler)
     {
         Check(context);
-        return continuation(request, context);
-    }
-
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Check(context);
-        return continuation(requestStream, context);
-    }
-
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Check(context);
-        return continuation(request, responseStream, context);
-    }
-
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Check(context);
-        return continuation(requestStream, responseStream, context);
+        return handler(context);
     }
 
     private static void Check(ServerCallContext context)

@@ -1,6 +1,5 @@
 using FastAV.Live.Server.Tenants;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 
 namespace FastAV.Live.Server.Hosting.Interceptors;
 
@@ -9,54 +8,13 @@ namespace FastAV.Live.Server.Hosting.Interceptors;
 /// threw it) gets the refusal's trailers — grpc-status-details-bin with ErrorInfo, QuotaFailure and RetryInfo, and
 /// retry-after-ms — and is counted in <see cref="TrustMetrics"/>.
 /// </summary>
-internal sealed class QuotaInterceptor(TrustMetrics metrics) : Interceptor
+internal sealed class QuotaInterceptor(TrustMetrics metrics) : CallInterceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    protected override async Task<T> AroundAsync<T>(ServerCallContext context, bool streamsResponses, Func<ServerCallContext, Task<T>> handler)
     {
         try
         {
-            return await continuation(request, context).ConfigureAwait(false);
-        }
-        catch (RpcException ex) when (QuotaRefusal.Of(ex.Status) is { } quota)
-        {
-            throw Detailed(ex, quota);
-        }
-    }
-
-    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        try
-        {
-            return await continuation(requestStream, context).ConfigureAwait(false);
-        }
-        catch (RpcException ex) when (QuotaRefusal.Of(ex.Status) is { } quota)
-        {
-            throw Detailed(ex, quota);
-        }
-    }
-
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        try
-        {
-            await continuation(request, responseStream, context).ConfigureAwait(false);
-        }
-        catch (RpcException ex) when (QuotaRefusal.Of(ex.Status) is { } quota)
-        {
-            throw Detailed(ex, quota);
-        }
-    }
-
-    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        try
-        {
-            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
+            return await handler(context).ConfigureAwait(false);
         }
         catch (RpcException ex) when (QuotaRefusal.Of(ex.Status) is { } quota)
         {
