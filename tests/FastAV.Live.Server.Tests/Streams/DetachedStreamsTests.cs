@@ -115,25 +115,7 @@ public sealed class DetachedStreamsTests
         // The engine is held busy while the camera sends the whole clip and a question, then drops: every answer is
         // produced after the drop, into the detached stream's buffer.
         using var busy = new SemaphoreSlim(0);
-        string token;
-        using (var cts = new CancellationTokenSource())
-        {
-            using var call = client.Stream(new CallOptions(cancellationToken: cts.Token));
-            await call.RequestStream.WriteAsync(new StreamRequest { Open = open });
-            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
-            token = call.ResponseStream.Current.Accepted.ResumeToken;
-            server.Services.GetRequiredService<ModelHost>().Loop!.Post(() => busy.Wait());
-            for (var w = 0; w < clip.Windows; w++)
-            {
-                foreach (var r in ClipStream.Window(clip, w)) await call.RequestStream.WriteAsync(r);
-            }
-
-            await call.RequestStream.WriteAsync(new StreamRequest { Question = new Question { QuestionId = "adhoc", Text = adhoc.Text, MaxTokens = 8 } });
-            await WaitForAsync(channel, "yard", s => s.QuestionsReceived == 1);
-            await cts.CancelAsync();
-        }
-
-        await WaitForStateAsync(channel, "yard", StreamState.Detached);
+        var token = await SendWholeClipAndDropAsync(server.Services, channel, clip, open, new Question { QuestionId = "adhoc", Text = adhoc.Text, MaxTokens = 8 }, busy);
         busy.Release();
 
         // Standing question q fires every (window + 1) s of media; plus the ad-hoc one.
@@ -170,25 +152,7 @@ public sealed class DetachedStreamsTests
         var every = new StandingQuestion { QuestionId = "every", Text = clip.Questions[0].Text, IntervalMs = 1000, MaxTokens = 4 };
         var open = ClipStream.Open(clip, "lot", PruningPolicy.None, [every]);
         using var busy = new SemaphoreSlim(0);
-        string token;
-        using (var cts = new CancellationTokenSource())
-        {
-            using var call = client.Stream(new CallOptions(cancellationToken: cts.Token));
-            await call.RequestStream.WriteAsync(new StreamRequest { Open = open });
-            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
-            token = call.ResponseStream.Current.Accepted.ResumeToken;
-            server.Services.GetRequiredService<ModelHost>().Loop!.Post(() => busy.Wait());
-            for (var w = 0; w < clip.Windows; w++)
-            {
-                foreach (var r in ClipStream.Window(clip, w)) await call.RequestStream.WriteAsync(r);
-            }
-
-            await call.RequestStream.WriteAsync(new StreamRequest { Question = new Question { QuestionId = "barrier", Text = every.Text, MaxTokens = 4 } });
-            await WaitForAsync(channel, "lot", s => s.QuestionsReceived == 1);
-            await cts.CancelAsync();
-        }
-
-        await WaitForStateAsync(channel, "lot", StreamState.Detached);
+        var token = await SendWholeClipAndDropAsync(server.Services, channel, clip, open, new Question { QuestionId = "barrier", Text = every.Text, MaxTokens = 4 }, busy);
         busy.Release();
         await WaitForAsync(channel, "lot", s => s.DetachedAnswersDropped == (ulong)(clip.Windows + 1 - 2));
 
@@ -316,6 +280,31 @@ public sealed class DetachedStreamsTests
         catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled)
         {
         }
+    }
+
+    /// <summary>
+    /// Opens the stream, holds the engine busy (until <paramref name="busy"/> is released), sends the whole clip and
+    /// <paramref name="question"/>, then drops the call without a half-close once the server has read the question, and
+    /// waits for the detach: every answer is produced after the drop, into the detached stream's buffer. Returns the token.
+    /// </summary>
+    private static async Task<string> SendWholeClipAndDropAsync(IServiceProvider services, GrpcChannel channel, Clip clip, StreamOpen open, Question question, SemaphoreSlim busy)
+    {
+        using var cts = new CancellationTokenSource();
+        using var call = new LiveAnalytics.LiveAnalyticsClient(channel).Stream(new CallOptions(cancellationToken: cts.Token));
+        await call.RequestStream.WriteAsync(new StreamRequest { Open = open });
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        var token = call.ResponseStream.Current.Accepted.ResumeToken;
+        services.GetRequiredService<ModelHost>().Loop!.Post(() => busy.Wait());
+        for (var w = 0; w < clip.Windows; w++)
+        {
+            foreach (var r in ClipStream.Window(clip, w)) await call.RequestStream.WriteAsync(r);
+        }
+
+        await call.RequestStream.WriteAsync(new StreamRequest { Question = question });
+        await WaitForAsync(channel, open.StreamId, s => s.QuestionsReceived == 1);
+        await cts.CancelAsync();
+        await WaitForStateAsync(channel, open.StreamId, StreamState.Detached);
+        return token;
     }
 
     private static async Task<string> OpenAndDropAsync(LiveAnalytics.LiveAnalyticsClient client, string id)
