@@ -26,7 +26,7 @@ internal sealed class TrustServer : IAsyncDisposable
 
     public static async Task<TrustServer> StartAsync(string name, params string[] settings)
     {
-        var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Inference:Model", "none", "--LiveAnalytics:StatsInterval", "01:00:00", .. settings], b => b.Logging.ClearProviders());
+        var app = ServerHost.Build(["--urls", "http://127.0.0.1:0", "--Server:HttpUrls=", "--Inference:Model", "none", "--LiveAnalytics:StatsInterval", "01:00:00", .. settings], b => b.Logging.ClearProviders());
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return new TrustServer(name, app, address);
