@@ -10,6 +10,24 @@ using FastAV.Live.Contracts.V1;
 using Google.Protobuf;
 using Grpc.Core;
 
+const string Usage = """
+    benchmarks/auth: what tenants cost. The real server (ingest only) open, with a tenants file of 1,000 tenants (the
+    caller's key hash compared with all 1,000, as every key is), and with that file plus quotas on the caller; the same
+    client and bearer key for all three; sequential ListStreams calls and 320-byte audio chunks on one Stream call;
+    rounds alternate the configurations; figures are medians. Writes OUT/auth-cpu.json and .md.
+
+    usage: dotnet run -c Release --project benchmarks/auth [-- options]
+      --quick       fewer and shorter rounds (a smoke run)
+      --out DIR     result folder (default benchmarks/results)
+      --note TEXT   a line for the result's notes
+      -h, --help    this help
+    """;
+if (args.Any(a => a is "--help" or "-h"))
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+
 // dotnet run -c Release --project benchmarks/auth [-- --quick] [--out benchmarks/results] [--note TEXT]
 // What tenants cost: the real server (ingest only) open, with a tenants file of 1,000 tenants (the caller's key hash is
 // compared with all 1,000, as every key is), and with that file plus quotas on the caller (media and Ask buckets

@@ -4,6 +4,26 @@ using System.Text.Json;
 using FastAV.Live.Engine.Benchmarks;
 using FastAV.Live.Engine.Cache;
 
+const string Usage = """
+    benchmarks/engine: FastAV vs unpruned through ModelRunner on random decoders (window ingest, time to first token,
+    per answer token, FLOPs), batched vs one-by-one engine steps, and KV bytes of one stream over a simulated hour.
+    Writes benchmarks/results/engine-cpu.{json,md} and engine-kv-hour.svg.
+
+    usage: dotnet run -c Release --project benchmarks/engine [-- options]
+      --minutes M          simulated minutes of the KV-over-time run (default 60)
+      --budget TOKENS      KV budget in tokens per layer of that run (default 4096)
+      --windows W          windows per timing round, small decoder (default 30)
+      --camera-windows W   windows per timing round, camera-scale decoder (default 12)
+      --rounds R           timing rounds (default 3)
+      --batch-rounds B     rounds of the batching comparison (default 6)
+      -h, --help           this help
+    """;
+if (args.Any(a => a is "--help" or "-h"))
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+
 // Usage: dotnet run -c Release --project benchmarks/engine [-- --minutes M --budget TOKENS --windows W --camera-windows W --rounds R --batch-rounds B]
 // Writes benchmarks/results/engine-cpu.{json,md} and engine-kv-hour.svg (relative to the repo root).
 var minutes = ArgValue("--minutes", 60);
@@ -108,6 +128,8 @@ File.WriteAllText(
         series.Select(s => (s.Name, (IReadOnlyList<(double, double)>)s.Samples.Select(p => (p.Minutes, p.Bytes / 1073741824.0)).ToList())).ToList()));
 File.WriteAllText(Path.Combine(results, "engine-cpu.md"), Markdown(result, kvRows, timingRows, batchRows));
 Console.WriteLine(json);
+
+return 0;
 
 static string Markdown(Dictionary<string, object> result, List<Dictionary<string, object>> rows, List<Dictionary<string, object>> timings, List<Dictionary<string, object>> batching)
 {

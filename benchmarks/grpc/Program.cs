@@ -4,10 +4,27 @@ using System.Text;
 using System.Text.Json;
 using FastAV.Live.Benchmarks.Grpc;
 
+const string Usage = """
+    benchmarks/grpc: our server (the InteropHost: TestService on the `fastav serve` gRPC pipeline, Grpc.AspNetCore) and
+    the grpcio reference server side by side, the same client (Grpc.Net.Client), one run, rounds alternating: unary
+    calls/s, bidi messages/s at 1 KiB and 256 KiB. Writes OUT/grpc-cpu.json and .md.
+
+    usage: dotnet run -c Release --project benchmarks/grpc [-- options]
+      --quick       fewer and shorter rounds (a smoke run)
+      --out DIR     result folder (default benchmarks/results)
+      --note TEXT   a line for the result's notes
+      -h, --help    this help
+    """;
+if (args.Any(a => a is "--help" or "-h"))
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+
 // dotnet run -c Release --project benchmarks/grpc [-- --quick] [--out benchmarks/results]
 // Measures our server (the InteropHost: TestService on the `fastav serve` gRPC pipeline, Grpc.AspNetCore) and the
 // grpcio reference server side by side, with the same client (Grpc.Net.Client), in one run, and writes
-// grpc-cpu.json + grpc-cpu.md (--name NAME writes grpc-NAME.* instead).
+// grpc-cpu.json + grpc-cpu.md.
 var quick = args.Contains("--quick");
 var noteIndex = Array.IndexOf(args, "--note");
 var note = noteIndex >= 0 ? args[noteIndex + 1] : "";

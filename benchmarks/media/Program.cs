@@ -3,6 +3,23 @@ using System.Globalization;
 using System.Text.Json;
 using FastAV.Live.Media;
 
+const string Usage = """
+    benchmarks/media: ingest (decode → 2 fps sampling → model-ready 224² letterboxed frames, SampledFrameDecoder) of a
+    1080p30 H.264 clip vs `ffmpeg -threads N -f null` decoding every frame of it, rounds alternating; and an hour of
+    simulated ingest. Writes benchmarks/results/media-cpu.json and .md.
+
+    usage: dotnet run -c Release --project benchmarks/media [-- options]
+      --threads N        ffmpeg's and the decoder's threads (default: the machine's cores)
+      --rounds R         alternating rounds (default 3)
+      --hour-minutes M   simulated minutes of the long run (default 60)
+      -h, --help         this help
+    """;
+if (args.Any(a => a is "--help" or "-h"))
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+
 // Usage: dotnet run -c Release --project benchmarks/media [-- --threads N --rounds R --hour-minutes M]
 // Writes benchmarks/results/media-cpu.json and .md (relative to the repo root found from the working directory).
 // Ingest = what a stream's video goes through before the model: decode → 2 fps sampling → model-ready RGB frames
@@ -110,6 +127,8 @@ finally
 {
     Directory.Delete(work, recursive: true);
 }
+
+return 0;
 
 // One simulated hour: a 320x180 10 fps H.264 + 16 kHz PCM stream (a 10 s clip replayed with shifted pts)
 // through decoder → sampler → window assembler; RSS after 5 simulated minutes vs at the end.

@@ -37,6 +37,23 @@ if (!Torch.IsOpenBlas)
 Torch.ThreadCount = 1;
 Torch.ManualSeed(1);
 using var model = DecoderModel.Load(config, new RandomWeightSource(config));
+
+const string Usage = """
+    benchmarks/models: prefill and decode tokens/s of a ~100M-parameter random Qwen2-style decoder through
+    FastAV.Live.Models vs the plain-PyTorch reference, same BLAS and threads, rounds alternating; each split TxB of the
+    cores between libtorch's intra-op pool (T) and OpenBLAS's pool (B). Writes OUT/models-cpu.json and .md.
+
+    usage: dotnet run -c Release --project benchmarks/models [-- options]
+      --configs LIST   thread splits TxB (default 1x2,1x1,2x1,2x2 on 2+ cores)
+      --prefill N      prompt tokens (default 128)      --decode N   decoded tokens (default 32)
+      --rounds N       alternating rounds (default 2)   --out DIR    result folder (default benchmarks/results)
+      -h, --help       this help
+    """;
+if (args.Any(a => a is "--help" or "-h"))
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
 Console.WriteLine($"decoder: {parameters / 1e6:F1}M parameters, libtorch {Torch.Version} on {Torch.BlasConfig}; prefill {prefill}, decode {decode}; {rounds} alternating rounds");
 DecoderBenchmark.Run(model, 8, 2); // warm-up
 

@@ -10,6 +10,25 @@ using System.Text.Json.Nodes;
 using FastAV.Live.Torch;
 using FastAV.Live.Torch.Benchmarks;
 
+const string Usage = """
+    benchmarks/torch: per-op overhead of tiny tensors and float32 matmul GFLOP/s through FastAV.Live.Torch vs PyTorch,
+    on the same BLAS, for each split TxB of the cores (T intra-op threads, B OpenBLAS threads); both sides once more on
+    Debian's reference BLAS. Writes OUT/torch-cpu.json and .md.
+
+    usage: dotnet run -c Release --project benchmarks/torch [-- options]
+      --configs LIST     thread splits TxB (default 1x1,1x2,2x1,2x2 on 2+ cores)
+      --iterations N     tiny-op iterations (default 100000)
+      --rounds N         alternating rounds (default 2)
+      --out DIR          result folder (default benchmarks/results)
+      --matmul-only      print the shim's matmul JSON only (the reference-BLAS child process)
+      -h, --help         this help
+    """;
+if (args.Any(a => a is "--help" or "-h"))
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+
 const string ReferenceBlasDirectory = "/usr/lib/x86_64-linux-gnu/blas";
 var cores = Environment.ProcessorCount;
 var configs = (StringOption("--configs") ?? (cores >= 2 ? "1x1,1x2,2x1,2x2" : "1x1"))
