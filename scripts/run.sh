@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine (see setup.sh), starts `fastav serve` on 127.0.0.1:50051 and
 # streams a sample clip into it in real time, printing every response; then stops the server.
+# Options go to clients/python/demo_stream.py: --clips N, --seed N, --fast (no real-time pacing); FASTAV_PORT and
+# FASTAV_HTTP_PORT change the gRPC and HTTP side ports (defaults 50051 and 8080). --help: this text.
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 

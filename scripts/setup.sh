@@ -3,7 +3,9 @@
 # Debian packages (FFmpeg, libtorch, OpenBLAS, gRPC reference implementations and protos), the Node client's
 # locked npm packages, and builds the solution (which builds the native shims). Selects OpenBLAS as the BLAS
 # libtorch and PyTorch call (Debian's alternatives) and checks that libblas.so.3 resolves to it.
+# --help: this text.
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(

@@ -2,7 +2,9 @@
 # Sets up a fresh Debian 12 machine (see setup.sh) and runs every test: the .NET suites (unit, loopback,
 # interop with grpc-js and grpcio, hostile input, parity with PyTorch) and, when present, the Python
 # training suites, and the load test smoke. Prints one summary line at the end.
+# --help: this text.
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,/^set -/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 
