@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything FastAV.Live needs on a fresh Debian 12 machine that has the .NET SDK and Node:
-# Debian packages (FFmpeg, libtorch, OpenBLAS, gRPC reference implementations and protos), the Node client's
+# Debian packages (FFmpeg, libtorch, OpenBLAS, gRPC reference implementations and protos, prometheus and chromium
+# for the observability tests, clang-14 for fuzzing), helm (setup-helm.sh), the Node client's
 # locked npm packages, and builds the solution (which builds the native shims). Selects OpenBLAS as the BLAS
 # libtorch and PyTorch call (Debian's alternatives) and checks that libblas.so.3 resolves to it.
 # --help: this text.
