@@ -34,7 +34,10 @@ function main() {
   const audio = Buffer.from(clip.audio, 'base64');
   const frameBytes = clip.height * clip.width * 3;
   const answers = {};
-  const call = client.Stream({ deadline: Date.now() + 90000 });
+  const streamId = a['stream-id'] || `node-clip-${clip.index}`;
+  const metadata = new grpc.Metadata();
+  metadata.set('x-fastav-stream-id', streamId); // for routers that hash on it
+  const call = client.Stream(metadata, { deadline: Date.now() + 90000 });
   let windows = 0;
   call.on('data', (r) => {
     if (r.answer && !(r.answer.question_id in answers)) answers[r.answer.question_id] = r.answer.text;
@@ -52,7 +55,7 @@ function main() {
 
   call.write({
     open: {
-      stream_id: a['stream-id'] || `node-clip-${clip.index}`,
+      stream_id: streamId,
       pruning: { policy: a.policy || 'PRUNING_POLICY_NONE' },
       video: { codec: 'VIDEO_CODEC_RAW_RGB24', width: clip.width, height: clip.height, frame_rate: 2 },
       audio: { codec: 'AUDIO_CODEC_PCM_F32LE', sample_rate_hz: 16000, channels: 1 },

@@ -84,7 +84,9 @@ function main() {
   const def = protoLoader.loadSync('fastav/live/v1/live.proto', { includeDirs: [protos], keepCase: true, longs: Number, enums: String, defaults: true });
   const live = grpc.loadPackageDefinition(def).fastav.live.v1;
   const client = new live.LiveAnalytics(a.target, grpc.credentials.createInsecure());
-  const call = client.Stream();
+  const metadata = new grpc.Metadata();
+  metadata.set('x-fastav-stream-id', a['stream-id']); // for routers that hash on it
+  const call = client.Stream(metadata);
   const result = { status: 0, details: '', answers: [], warnings: [], stats: null, accepted: null };
   const decoders = [];
   const say = (line) => { if (!a.json) process.stdout.write(line + '\n'); };

@@ -60,7 +60,7 @@ def run_clip(pb, stub, seed, index, fast):
     for qid, q in truth.items():
         open_.standing_questions.add(question_id=qid, text=q.text, interval_ms=(q.window + 1) * 1000, max_tokens=8)
     requests.put(pb.StreamRequest(open=open_))
-    call = stub.Stream(iter(requests.get, None), timeout=120)
+    call = stub.Stream(iter(requests.get, None), timeout=120, metadata=[("x-fastav-stream-id", open_.stream_id)])
     right = [0, 0]
 
     def show():

@@ -54,7 +54,8 @@ def main():
     with grpc.insecure_channel(a.target) as channel:
         stub = pb_grpc.LiveAnalyticsStub(channel)
         try:
-            for r in stub.Stream(requests(pb, clip, a.stream_id or f"py-clip-{clip['index']}", a.policy), timeout=90):
+            stream_id = a.stream_id or f"py-clip-{clip['index']}"
+            for r in stub.Stream(requests(pb, clip, stream_id, a.policy), timeout=90, metadata=[("x-fastav-stream-id", stream_id)]):
                 if r.HasField("answer"):
                     answers.setdefault(r.answer.question_id, r.answer.text)
                 if r.HasField("stats") and r.stats.final:

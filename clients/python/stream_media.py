@@ -137,7 +137,7 @@ def main():
     with grpc.insecure_channel(a.target) as channel:
         stub = pb_grpc.LiveAnalyticsStub(channel)
         try:
-            for r in stub.Stream(requests()):
+            for r in stub.Stream(requests(), metadata=[("x-fastav-stream-id", open_.stream_id)]):  # for routers that hash on it
                 with lock:
                     if r.HasField("accepted"):
                         d = r.accepted.model_domain

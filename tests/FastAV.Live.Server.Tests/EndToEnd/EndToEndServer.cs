@@ -11,8 +11,9 @@ internal static class EndToEndServer
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
-    public static Task<LiveServer> StartAsync(Action<FastAV.Live.Server.Streams.LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null) =>
-        LiveServer.StartAsync(configure, o =>
+    public static Task<LiveServer> StartAsync(
+        Action<FastAV.Live.Server.Streams.LiveAnalyticsOptions>? configure = null, Action<InferenceOptions>? inference = null, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? host = null) =>
+        LiveServer.StartWithHostAsync(configure, o =>
         {
             // Clips arrive as fast as loopback carries them, not in real time: a backlog limit above a clip's length
             // keeps every window, so answers do not depend on timing (dropping has its own test).
@@ -20,7 +21,7 @@ internal static class EndToEndServer
             o.MaxBacklogSeconds = 60;
             o.MaxQueuedWindows = 64;
             inference?.Invoke(o);
-        });
+        }, host);
 
     /// <summary>Streams the clip (with <paramref name="between"/> requests after each window) to the end and returns every response and the status.</summary>
     public static async Task<(List<StreamResponse> Responses, Status Status)> RunClipAsync(

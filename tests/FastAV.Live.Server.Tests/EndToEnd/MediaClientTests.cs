@@ -1,10 +1,15 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FastAV.Live.Server.Tests.EndToEnd;
 
 /// <summary>
 /// Issue 19, item 7: the Python (grpcio) and Node (grpc-js) clients stream a real media file through the ffmpeg CLI,
-/// not only the project's JSON test clips, against the real server with the embedded model.
+/// not only the project's JSON test clips, against the real server with the embedded model; the Stream call carries
+/// x-fastav-stream-id.
 /// </summary>
 public sealed class MediaClientTests
 {
@@ -19,7 +24,8 @@ public sealed class MediaClientTests
     public async Task A_client_streams_an_mp4_with_h264_and_aac_and_gets_one_answer_per_second(string interpreter, string script)
     {
         var mp4 = CameraClips.Mp4(640, 360, 25, 4);
-        await using var server = await EndToEndServer.StartAsync();
+        var headers = new ConcurrentQueue<(string Path, string StreamId)>();
+        await using var server = await EndToEndServer.StartAsync(host: b => b.Services.AddSingleton<IStartupFilter>(new StreamIdHeaders(headers)));
         var (exit, stdout, stderr) = await PythonProbe.RunProcessAsync(interpreter,
             [Path.Combine(PythonProbe.RepoRoot, script), mp4, "--target", server.Target, "--stream-id", "phone", "--json",
                 "--standing", "how many objects are there?", "--every", "1", "--question", "what colour is the square?"], "");
@@ -40,5 +46,22 @@ public sealed class MediaClientTests
         Assert.Equal("", (string)ask["failure"]!);
         Assert.InRange((double)ask["confidence"]!, 1e-6, 1.0);
         Assert.Empty(result["warnings"]!.AsArray());
+
+        // The Stream call carried the id as metadata too, for routers that hash on it (clients/README.md).
+        Assert.Contains(("/fastav.live.v1.LiveAnalytics/Stream", "phone"), headers);
+    }
+
+    /// <summary>Records each request's path and x-fastav-stream-id header as it reaches the server, before anything else runs.</summary>
+    private sealed class StreamIdHeaders(ConcurrentQueue<(string Path, string StreamId)> into) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, rest) =>
+            {
+                into.Enqueue((context.Request.Path.Value ?? "", context.Request.Headers["x-fastav-stream-id"].ToString()));
+                await rest(context);
+            });
+            next(app);
+        };
     }
 }
