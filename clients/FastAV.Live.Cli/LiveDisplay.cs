@@ -1,4 +1,5 @@
 using System.Globalization;
+using FastAV.Live.Contracts.V1;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -42,19 +43,20 @@ public static class LiveDisplay
         ingest.AddRow("[bold]drops[/]", stats.FramesDropped == 0 ? "0" : $"[red]{stats.FramesDropped.ToString(CultureInfo.InvariantCulture)}[/]");
         ingest.AddRow("[bold]KV memory[/]", string.Create(CultureInfo.InvariantCulture, $"{stats.KvBytes / 1048576.0:0.00} MiB, {stats.KvTokens} tokens"));
 
-        var table = new Table().Title("answers").AddColumn("question").AddColumn("answer").AddColumn("media span").AddColumn("latency");
+        var table = new Table().Title("answers").AddColumn("question").AddColumn("answer").AddColumn("confidence").AddColumn("media span").AddColumn("latency");
         foreach (var answer in answers)
         {
             table.AddRow(
                 Markup.Escape(answer.QuestionId),
-                Markup.Escape(answer.Text),
+                answer.Failure is { } failure ? $"[red]failed: {Markup.Escape(failure.Message)}[/]" : Markup.Escape(answer.Text),
+                Confidence(answer),
                 string.Create(CultureInfo.InvariantCulture, $"{(answer.Span?.StartPtsUs ?? 0) / 1e6:0.0}–{(answer.Span?.EndPtsUs ?? 0) / 1e6:0.0} s"),
                 string.Create(CultureInfo.InvariantCulture, $"{answer.LatencyUs / 1000.0:0} ms"));
         }
 
         if (answers.Length == 0)
         {
-            table.AddRow("[grey]–[/]", "[grey]no answers yet[/]", "", "");
+            table.AddRow("[grey]–[/]", "[grey]no answers yet[/]", "", "", "");
         }
 
         var rows = new List<IRenderable> { new Panel(ingest).Header("FastAV.Live"), table };
@@ -65,5 +67,12 @@ public static class LiveDisplay
         }
 
         return new Rows(rows);
+    }
+
+    // The answer's mean token probability; an answer below its question's min_confidence is marked uncertain.
+    private static string Confidence(Answer answer)
+    {
+        var value = answer.Confidence.ToString("0.00", CultureInfo.InvariantCulture);
+        return answer.Uncertain ? $"[yellow]{value} uncertain[/]" : value;
     }
 }

@@ -31,7 +31,8 @@ public static class QueryVerbs
                 if (chunk.Done)
                 {
                     var latency = (chunk.Answer?.LatencyUs ?? 0) / 1000.0;
-                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"\n({chunk.TokenCount} tokens, {latency:0} ms)")).ConfigureAwait(false);
+                    var confidence = chunk.Answer?.Confidence ?? 0;
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"\n({chunk.TokenCount} tokens, {latency:0} ms, confidence {confidence:0.00})")).ConfigureAwait(false);
                 }
             }
         }

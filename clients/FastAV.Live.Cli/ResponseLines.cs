@@ -29,11 +29,23 @@ public static class ResponseLines
         Line("accepted", ("stream_id", Quote(a.StreamId)), ("model", Quote(a.Model)), ("model_loaded", Bool(a.ModelLoaded)),
             ("window_ms", N(a.WindowMs)), ("pruning", EnumName(a.Pruning?.Policy.ToString() ?? "Unspecified")));
 
-    public static string Of(Answer a) =>
-        Line("answer", ("question_id", Quote(a.QuestionId)), ("standing", Bool(a.Standing)),
+    public static string Of(Answer a)
+    {
+        List<(string Key, string Value)> fields =
+        [
+            ("question_id", Quote(a.QuestionId)), ("standing", Bool(a.Standing)),
             ("span_us", $"{N(a.Span?.StartPtsUs ?? 0)}-{N(a.Span?.EndPtsUs ?? 0)}"), ("latency_ms", Ms(a.LatencyUs)),
             ("tokens", N(a.TokenCount)), ("flops_ratio", (a.Pruning?.FlopsRatio ?? 1).ToString("0.###", CultureInfo.InvariantCulture)),
-            ("text", Quote(a.Text)));
+            ("confidence", a.Confidence.ToString("0.###", CultureInfo.InvariantCulture)), ("uncertain", Bool(a.Uncertain)),
+        ];
+        if (a.Failure is { } failure)
+        {
+            fields.Add(("failure", Quote(string.Create(CultureInfo.InvariantCulture, $"{failure.Code}: {failure.Message}"))));
+        }
+
+        fields.Add(("text", Quote(a.Text)));
+        return Line("answer", [.. fields]);
+    }
 
     public static string Of(StreamStats s) =>
         Line("stats", ("final", Bool(s.Final)), ("video_accepted", N(s.VideoFramesAccepted)), ("video_rejected", N(s.VideoFramesRejected)),

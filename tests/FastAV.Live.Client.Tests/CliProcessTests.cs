@@ -54,7 +54,10 @@ public sealed class CliProcessTests
         if (model)
         {
             Assert.True(exit == 0, stderr);
-            Assert.Contains("answer question_id=\"ask1\"", stdout, StringComparison.Ordinal);
+            var answer = stdout.Split('\n').Single(l => l.StartsWith("answer question_id=\"ask1\"", StringComparison.Ordinal));
+            // The model's mean token probability: a real probability, never a placeholder.
+            Assert.InRange(double.Parse(CliProcess.Field(answer, "confidence"), System.Globalization.CultureInfo.InvariantCulture), 1e-6, 1.0);
+            Assert.Equal("false", CliProcess.Field(answer, "uncertain"));
             return;
         }
 

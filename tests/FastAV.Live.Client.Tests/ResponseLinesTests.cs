@@ -18,11 +18,13 @@ public sealed class ResponseLinesTests
             TokenCount = 7,
             Standing = true,
             Pruning = new PruningReport { FlopsRatio = 0.4321 },
+            Confidence = 0.87654f,
+            Uncertain = true,
         };
         var line = ResponseLines.Of(new StreamResponse { Answer = answer });
         Assert.DoesNotContain('\n', line);
         Assert.Equal(
-            "answer question_id=\"q1\" standing=true span_us=1000000-6000000 latency_ms=123.456 tokens=7 flops_ratio=0.432 "
+            "answer question_id=\"q1\" standing=true span_us=1000000-6000000 latency_ms=123.456 tokens=7 flops_ratio=0.432 confidence=0.877 uncertain=true "
             + "text=\"line one\\nline \\\"two\\\" \\u0007 x=1 é\"",
             line);
         Assert.Equal(answer.Text, System.Text.Json.JsonSerializer.Deserialize<string>(CliProcess.Field(line, "text")));
