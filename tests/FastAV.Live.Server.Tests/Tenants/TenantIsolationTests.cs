@@ -148,6 +148,15 @@ public sealed class TenantIsolationTests(TenantServerFixture fixture) : IClassFi
 
         await WaitAsync(async () => (await client.GetStreamAsync(new GetStreamRequest { StreamId = "lobby" }, TenantCalls.As("site-a"))).Stream.State == StreamState.Detached);
 
+        // The dashboard (read+admin) shows it with its tenant, detached.
+        using (var http = new HttpClient { BaseAddress = _server.HttpAddress })
+        {
+            http.DefaultRequestHeaders.Add("Authorization", "Bearer " + TenantsFileWriter.KeyOf("ops"));
+            using var state = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("/dashboard/api/state", UriKind.Relative)));
+            var lobby = state.RootElement.GetProperty("streams").EnumerateArray().Single(v => v.GetProperty("id").GetString() == "lobby");
+            Assert.Equal(("site-a", "detached"), (lobby.GetProperty("tenant").GetString(), lobby.GetProperty("state").GetString()));
+        }
+
         // site-b holds the id and the token, and still finds nothing: the same answer as an id no one uses.
         var resumeOpen = StreamMessages.Open("lobby");
         resumeOpen.ResumeToken = token;

@@ -22,6 +22,8 @@ public sealed class DashboardSnapshot(StreamBoard board, StreamRegistry registry
         var c = s.Counters;
         return new StreamView(
             s.Id,
+            s.Tenant,
+            s.State == FastAV.Live.Contracts.V1.StreamState.Detached ? "detached" : "live",
             new SortedDictionary<string, string>(s.Open.Labels, StringComparer.Ordinal),
             s.Peer,
             LiveMetrics.PolicyLabel(s.Settings.Pruning.Policy),

@@ -83,9 +83,13 @@
   function streamCard(s) {
     const card = el("section", "stream");
     card.setAttribute("data-stream-id", s.id);
+    card.setAttribute("data-state", s.state);
     card.appendChild(el("h2", null, s.id));
     const labels = el("div", "labels");
     for (const [k, v] of Object.entries(s.labels)) labels.appendChild(el("span", "label", k + "=" + v));
+    // A server without a tenants file has one tenant, "default": named only where there are several.
+    if (s.tenant !== "default") labels.appendChild(el("span", "label tenant", "tenant " + s.tenant));
+    if (s.state === "detached") labels.appendChild(el("span", "label detached", "detached: waiting for its camera to resume"));
     labels.appendChild(el("span", "muted", "pruning " + s.policy + " · " + s.peer));
     card.appendChild(labels);
 
