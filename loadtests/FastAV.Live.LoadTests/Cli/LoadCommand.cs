@@ -109,7 +109,7 @@ public static class LoadCommand
             if (File.Exists("/proc/loadavg")) notes.Add($"machine load average (1, 5, 15 min) at the start: {string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3))} on {Environment.ProcessorCount} cores");
             notes.AddRange(new[]
             {
-                $"media: {Path.GetFileName(clip.Path)}, {clip.DurationUs / 1e6:0.#} s looped, video {clip.Video?.Codec.ToString() ?? "none"} {clip.Video?.Width}x{clip.Video?.Height}, audio {clip.Audio?.Codec.ToString() ?? "none"} {clip.Audio?.SampleRateHz} Hz; policy {StatusCodes.UpperSnake(o.Policy.ToString())}, {o.StandingQuestions} standing questions every {o.IntervalMs} ms",
+                $"media: {Path.GetFileName(clip.Path)}, {clip.DurationUs / 1e6:0.#} s looped, video {clip.Video?.Codec.ToString() ?? "none"} {clip.Video?.Width}x{clip.Video?.Height}, audio {clip.Audio?.Codec.ToString() ?? "none"} {clip.Audio?.SampleRateHz} Hz; {PoliciesNote(o)}, {o.StandingQuestions} standing questions every {o.IntervalMs} ms",
             });
             if (o.Scenario == "capacity")
             {
@@ -217,5 +217,13 @@ public static class LoadCommand
         }
 
         await output.WriteLineAsync($"reports: {Path.GetFullPath(outDir)}").ConfigureAwait(false);
+    }
+
+    // The pruning policies the run's cameras use: --policies, else soak and capacity compare unpruned and FastAV, else --policy.
+    private static string PoliciesNote(LoadOptions o)
+    {
+        IReadOnlyList<Contract.PruningPolicy> policies = o.Policies.Count > 0 ? o.Policies.Distinct().ToList()
+            : o.Scenario is "soak" or "capacity" ? [Contract.PruningPolicy.None, Contract.PruningPolicy.Fastav] : [o.Policy];
+        return (policies.Count == 1 ? "policy " : "policies ") + string.Join(", ", policies.Select(p => StatusCodes.UpperSnake(p.ToString())));
     }
 }
