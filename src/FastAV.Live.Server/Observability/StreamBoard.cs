@@ -6,7 +6,8 @@ namespace FastAV.Live.Server.Observability;
 
 /// <summary>
 /// The live streams as observability sees them: one <see cref="StreamObservation"/> per stream from open to close,
-/// by id. Media counts are read from each stream's own counters (every accepted or rejected frame is counted there
+/// by the engine's name for it (<see cref="StreamKey.QualifiedId"/>: ids are unique per tenant, and the engine's hooks
+/// name streams so). Media counts are read from each stream's own counters (every accepted or rejected frame is counted there
 /// once); when a stream closes its counts move into the closed totals under the same lock a scrape reads with, so the
 /// exported totals never go down.
 /// </summary>
@@ -23,7 +24,7 @@ public sealed class StreamBoard(IOptions<DashboardOptions> options)
         var observation = new StreamObservation(stream, trace, _options.AnswersPerStream, _options.KvSamplesPerStream);
         lock (_gate)
         {
-            _streams[stream.Id] = observation;
+            _streams[stream.Key.QualifiedId] = observation;
         }
 
         return observation;
@@ -34,12 +35,12 @@ public sealed class StreamBoard(IOptions<DashboardOptions> options)
         ArgumentNullException.ThrowIfNull(stream);
         lock (_gate)
         {
-            if (!_streams.TryGetValue(stream.Id, out var observation) || observation.Stream != stream)
+            if (!_streams.TryGetValue(stream.Key.QualifiedId, out var observation) || observation.Stream != stream)
             {
                 return;
             }
 
-            _streams.Remove(stream.Id);
+            _streams.Remove(stream.Key.QualifiedId);
             var c = stream.Counters;
             _closed = new MediaTotals(
                 _closed.VideoAccepted + c.VideoFramesAccepted,
@@ -49,20 +50,21 @@ public sealed class StreamBoard(IOptions<DashboardOptions> options)
         }
     }
 
-    public StreamObservation? Find(string streamId)
+    /// <summary>The stream the engine calls <paramref name="engineId"/> (<see cref="StreamKey.QualifiedId"/>), or null.</summary>
+    public StreamObservation? Find(string engineId)
     {
         lock (_gate)
         {
-            return _streams.GetValueOrDefault(streamId);
+            return _streams.GetValueOrDefault(engineId);
         }
     }
 
-    /// <summary>The live streams, ordered by id.</summary>
+    /// <summary>The live streams, ordered by key (tenant, then id).</summary>
     public IReadOnlyList<StreamObservation> Live()
     {
         lock (_gate)
         {
-            return _streams.Values.OrderBy(o => o.Stream.Id, StringComparer.Ordinal).ToArray();
+            return _streams.Values.OrderBy(o => o.Stream.Key).ToArray();
         }
     }
 
