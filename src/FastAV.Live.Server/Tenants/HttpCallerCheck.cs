@@ -57,5 +57,5 @@ public sealed class HttpCallerCheck(CallerAuthenticator authenticator) : IHttpSi
     }
 
     /// <summary>The side port's protected endpoints (/metrics, /dashboard) show every tenant: <see cref="ServerViews"/>.</summary>
-    public async ValueTask<bool> AllowsAsync(HttpContext context) => await AllowAsync(context, ServerViews).ConfigureAwait(false);
+    public ValueTask<bool> AllowsAsync(HttpContext context) => new(AllowAsync(context, ServerViews));
 }
