@@ -16,12 +16,15 @@ import datetime
 import json
 import math
 import os
-import struct
 import sys
 import time
 
 import torch
 import torch.nn.functional as F
+
+# safetensors by hand (PyTorch 1.13 has no safetensors package), bf16 included: the training package's reader and writer
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "training"))
+from fastav_tiny.safetensors_io import load, save  # noqa: E402
 
 GEOMETRIES = {
     # Qwen2-7B: 28 layers, hidden 3584, 28 query / 4 KV heads (head dim 128), FFN 18944, vocab 152064, untied head.
@@ -34,42 +37,6 @@ GEOMETRIES = {
 WINDOW_TOKENS = 128 + 25 + 1  # the camera-scale window: 2 x 64 video + 25 audio + separator
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16}
 DECODE_TOKENS = 32
-
-
-# ---- safetensors, by hand (PyTorch 1.13 has no safetensors; bf16 has no numpy type)
-_CODES = {torch.float32: "F32", torch.bfloat16: "BF16", torch.int64: "I64"}
-
-
-def save(tensors: dict[str, torch.Tensor], path: str) -> None:
-    header, blobs, offset = {}, [], 0
-    for name in sorted(tensors):
-        t = tensors[name].detach().cpu().contiguous()
-        raw = (t.view(torch.int16) if t.dtype == torch.bfloat16 else t).numpy().tobytes()
-        header[name] = {"dtype": _CODES[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    js = json.dumps(header, separators=(",", ":")).encode()
-    js += b" " * (-len(js) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(js)) + js)
-        for raw in blobs:
-            f.write(raw)
-
-
-def load(path: str) -> dict[str, torch.Tensor]:
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header, out = json.loads(data[8:8 + n]), {}
-    for name, info in header.items():
-        a, b = info["data_offsets"]
-        buf = bytearray(data[8 + n + a: 8 + n + b])
-        if info["dtype"] == "BF16":
-            out[name] = torch.frombuffer(buf, dtype=torch.int16).view(torch.bfloat16).reshape(info["shape"])
-        else:
-            dt = {"F32": torch.float32, "I64": torch.int64}[info["dtype"]]
-            out[name] = torch.frombuffer(buf, dtype=dt).reshape(info["shape"])
-    return out
 
 
 # ---- op goldens: the same ops, names and shapes as benchmarks/gpu/OpCheck.cs

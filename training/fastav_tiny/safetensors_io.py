@@ -18,8 +18,12 @@ def save(tensors: dict[str, torch.Tensor], path: str, metadata: dict[str, str] |
     blobs, offset = [], 0
     for name in sorted(tensors):
         t = tensors[name].detach().cpu().contiguous()
-        code, np_type = _DTYPES[t.dtype]
-        raw = t.numpy().astype(np_type, copy=False).tobytes()
+        if t.dtype == torch.bfloat16:
+            # numpy has no bfloat16: its bytes as int16
+            code, raw = "BF16", t.view(torch.int16).numpy().tobytes()
+        else:
+            code, np_type = _DTYPES[t.dtype]
+            raw = t.numpy().astype(np_type, copy=False).tobytes()
         header[name] = {"dtype": code, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
         blobs.append(raw)
         offset += len(raw)
@@ -43,6 +47,8 @@ def load(path: str) -> dict[str, torch.Tensor]:
         if name == "__metadata__":
             continue
         a, b = info["data_offsets"]
-        arr = np.frombuffer(data[base + a: base + b], dtype=_BY_NAME[info["dtype"]]).reshape(info["shape"])
-        out[name] = torch.from_numpy(arr.copy())
+        bf16 = info["dtype"] == "BF16"
+        arr = np.frombuffer(data[base + a: base + b], dtype=np.int16 if bf16 else _BY_NAME[info["dtype"]]).reshape(info["shape"])
+        t = torch.from_numpy(arr.copy())
+        out[name] = t.view(torch.bfloat16) if bf16 else t
     return out
