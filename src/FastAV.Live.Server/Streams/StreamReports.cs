@@ -57,7 +57,7 @@ public static class StreamReports
     public static ServerStats Server(StreamRegistry registry, DetachedStreams? detached)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        var streams = registry.List("", "", int.MaxValue, out var total);
+        var streams = registry.List(tenant: null, "", after: null, int.MaxValue, out var total); // every tenant's
         var stats = new ServerStats
         {
             RssBytes = (ulong)Math.Max(0, Environment.WorkingSet),

@@ -175,7 +175,9 @@ public sealed class TenantIsolationTests(TenantServerFixture fixture) : IClassFi
 
         // Whole-server figures (memory, KV and detaches over every tenant) are for admins only.
         Assert.Null((await TenantCalls.ListAsync(channel, TenantCalls.As("site-a"))).Server);
-        Assert.NotNull((await TenantCalls.ListAsync(channel, TenantCalls.As("ops"))).Server);
+        var server = (await TenantCalls.ListAsync(channel, TenantCalls.As("ops"))).Server;
+        Assert.NotNull(server);
+        Assert.True(server.Streams >= 1 && server.DetachedStreams >= 1, $"{server}"); // every tenant's streams, site-a's detached one among them
 
         // site-a resumes it.
         var (responses, status) = await StreamCalls.RunToEndAsync(channel, [new StreamRequest { Open = resumeOpen }], TenantCalls.Patience, TenantCalls.As("site-a"));
