@@ -167,6 +167,13 @@ internal sealed class StreamCall(StreamProtocol protocol, LiveAnalyticsOptions o
         {
             return await requests.MoveNext(cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException && clientGone.IsCancellationRequested)
+        {
+            // The client went away. A read that starts after Kestrel raised RequestAborted, but before the call's own
+            // token (linked to it) was cancelled, fails with InvalidOperationException ("Can't read messages after the
+            // request is complete"); that too is a lost client, whose stream detaches, not a failed call.
+            throw new OperationCanceledException("the client went away", ex, clientGone);
+        }
         catch (RpcException ex) when (!clientGone.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // A client that resets its call mid-message fails the read before Kestrel raises RequestAborted (it raises it

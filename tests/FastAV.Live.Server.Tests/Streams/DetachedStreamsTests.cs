@@ -263,8 +263,8 @@ public sealed class DetachedStreamsTests
             await WaitUntilAsync(
                 async () => (now = (await client.ListStreamsAsync(new ListStreamsRequest())).Server) is { Streams: 0 } s && s.LiveTensors == baseline.LiveTensors,
                 () => $"baseline {baseline}; now {now}");
-            Assert.Equal(1UL, how == "expired" ? now!.DetachedExpiredTotal : now!.DetachedEvictedTotal);
-            Assert.Equal(0UL, how == "expired" ? now.DetachedEvictedTotal : now.DetachedExpiredTotal);
+            var counted = how == "expired" ? (now!.DetachedExpiredTotal, now.DetachedEvictedTotal) : (now!.DetachedEvictedTotal, now.DetachedExpiredTotal);
+            Assert.True(counted == (1UL, 0UL), $"counted as {how} and the other way: {counted}; {now}");
             Assert.Equal((1UL, 0u, 0UL, baseline.LiveTensorBytes), (now.DetachedTotal, now.DetachedStreams, now.KvBytes, now.LiveTensorBytes));
             Assert.Equal(StatusCode.NotFound, (await ResumeAsync(channel, "dropped", token, ClipStream.Open(clip, "dropped", PruningPolicy.Fastav, []))).Status.StatusCode);
         }
