@@ -26,6 +26,7 @@ if (args.Any(a => a is "--help" or "-h"))
 
 // Usage: dotnet run -c Release --project benchmarks/engine [-- --minutes M --budget TOKENS --windows W --camera-windows W --rounds R --batch-rounds B]
 // Writes benchmarks/results/engine-cpu.{json,md} and engine-kv-hour.svg (relative to the repo root).
+var loadAtStart = LoadAverage();
 var minutes = ArgValue("--minutes", 60);
 var budget = ArgValue("--budget", 4096);
 var timingWindows = ArgValue("--windows", 30);
@@ -98,7 +99,7 @@ var kvRows = series.Select(s => new Dictionary<string, object>
 var result = new Dictionary<string, object>
 {
     ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-    ["machine"] = $"{Environment.ProcessorCount} cores, CPU only; libtorch on {FastAV.Live.Torch.Torch.BlasConfig} ({FastAV.Live.Torch.Torch.BlasLibrary}), 1 intra-op × {Environment.ProcessorCount} BLAS threads; shared with other engineers' builds (1-min load average at the end: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown")})",
+    ["machine"] = $"{Environment.ProcessorCount} cores, CPU only; libtorch on {FastAV.Live.Torch.Torch.BlasConfig} ({FastAV.Live.Torch.Torch.BlasLibrary}), 1 intra-op × {Environment.ProcessorCount} BLAS threads; 1-min load average {loadAtStart} at the start, {LoadAverage()} at the end (this benchmark included)",
     ["geometry"] = "Qwen2-7B KV (28 layers, 4 KV heads × 128, bf16: 2 KiB per token per layer)",
     ["window"] = $"1 s: {KvHourSimulation.VideoTokens} video + {KvHourSimulation.AudioTokens} audio + separator = {KvHourSimulation.WindowTokens} tokens; prompt {KvHourSimulation.PromptTokens}",
     ["pruning"] = "keep-first 50 media at K = 14, fine P = 20% per later layer",
@@ -130,6 +131,9 @@ File.WriteAllText(Path.Combine(results, "engine-cpu.md"), Markdown(result, kvRow
 Console.WriteLine(json);
 
 return 0;
+
+// The 1-minute load average (/proc/loadavg), or "unknown" where there is none.
+static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
 static string Markdown(Dictionary<string, object> result, List<Dictionary<string, object>> rows, List<Dictionary<string, object>> timings, List<Dictionary<string, object>> batching)
 {

@@ -28,12 +28,12 @@ internal static class RunnerTiming
     /// <summary>The small decoder of earlier runs: 8 layers, d 256, VideoLLaMA2.1-AV's ≈ 135 tokens per second.</summary>
     public static readonly Setup Small = new("small: 8 layers, d 256, 135-token windows", Config, KvHourSimulation.VideoTokens, KvHourSimulation.AudioTokens, 50, null, 2048);
 
-    /// <summary>The camera-scale model's windows on a 384-wide decoder (scripts/make-camera-model.py --hidden 384 --ffn 1024; its default is 256 since 2026-12-06; random weights — capacity only).</summary>
+    /// <summary>The camera-scale model's decoder and windows (scripts/make-camera-model.py's defaults: hidden 256, FFN 768; random weights — capacity only).</summary>
     public static readonly Setup CameraScale = new(
-        "camera-scale (random weights — capacity only): 28 layers, d 384, FFN 1024, 6/2 heads, 154-token windows (2 × 64 video + 25 audio + separator), keep 77 at K = 14",
+        "camera-scale (random weights — capacity only): 28 layers, d 256, FFN 768, 4/2 heads, 154-token windows (2 × 64 video + 25 audio + separator), keep 77 at K = 14",
         new DecoderConfig
         {
-            HiddenSize = 384, IntermediateSize = 1024, LayerCount = 28, AttentionHeadCount = 6, KeyValueHeadCount = 2,
+            HiddenSize = 256, IntermediateSize = 768, LayerCount = 28, AttentionHeadCount = 4, KeyValueHeadCount = 2,
             VocabSize = 430, RmsNormEps = 1e-6, RopeTheta = 1e6, MaxPositionEmbeddings = 4096, AttentionBias = true,
         },
         128, 25, 77, 14, 1240);
