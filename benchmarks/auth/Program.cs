@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FastAV.Live.Benchmarks;
 using FastAV.Live.Benchmarks.Auth;
 using FastAV.Live.Contracts.V1;
 using Google.Protobuf;
@@ -37,7 +38,7 @@ if (args.Any(a => a is "--help" or "-h"))
 // Writes auth-cpu.json + auth-cpu.md.
 var quick = args.Contains("--quick");
 var note = Arg("--note") ?? "";
-var outDir = Arg("--out") ?? Path.Combine(FindRepoRoot(), "benchmarks", "results");
+var outDir = Arg("--out") ?? Path.Combine(BenchmarkRepository.Root(), "benchmarks", "results");
 var rounds = quick ? 1 : 5;
 var unaryCalls = quick ? 500 : 4000;
 var mediaMessages = quick ? 2000 : 20000;
@@ -229,17 +230,4 @@ string? Arg(string name)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-}
-
-static string FindRepoRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "FastAV.Live.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("FastAV.Live.sln not found");
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FastAV.Live.Benchmarks;
 using FastAV.Live.Engine.Benchmarks;
 using FastAV.Live.Engine.Cache;
 
@@ -115,7 +116,7 @@ var result = new Dictionary<string, object>
     ["kv_series_mib"] = series.ToDictionary(s => s.Name, s => s.Samples.Select(p => Round(p.Bytes / 1048576.0)).ToArray()),
 };
 
-var root = FindRepoRoot();
+var root = BenchmarkRepository.Root();
 var results = Path.Combine(root, "benchmarks", "results");
 Directory.CreateDirectory(results);
 var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
@@ -173,11 +174,4 @@ static int ArgValue(string name, int fallback)
     var args = Environment.GetCommandLineArgs();
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var v) ? v : fallback;
-}
-
-static string FindRepoRoot()
-{
-    var dir = new DirectoryInfo(Directory.GetCurrentDirectory());
-    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FastAV.Live.sln"))) dir = dir.Parent;
-    return dir?.FullName ?? throw new InvalidOperationException("run from inside the repository");
 }

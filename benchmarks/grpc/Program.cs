@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using FastAV.Live.Benchmarks;
 using FastAV.Live.Benchmarks.Grpc;
 
 const string Usage = """
@@ -29,8 +30,8 @@ var quick = args.Contains("--quick");
 var noteIndex = Array.IndexOf(args, "--note");
 var note = noteIndex >= 0 ? args[noteIndex + 1] : "";
 var outIndex = Array.IndexOf(args, "--out");
-var outDir = outIndex >= 0 ? args[outIndex + 1] : Path.Combine(FindRepoRoot(), "benchmarks", "results");
-var root = FindRepoRoot();
+var outDir = outIndex >= 0 ? args[outIndex + 1] : Path.Combine(BenchmarkRepository.Root(), "benchmarks", "results");
+var root = BenchmarkRepository.Root();
 var interopHost = Path.Combine(root, "tests", "FastAV.Live.InteropHost", "bin", "Release", "net10.0", "FastAV.Live.InteropHost.dll");
 if (!File.Exists(interopHost))
 {
@@ -128,15 +129,4 @@ static ThroughputResult MedianThroughput(IEnumerable<ThroughputResult> all)
 {
     var sorted = all.OrderBy(t => t.MessagesPerSecond).ToList();
     return sorted[sorted.Count / 2];
-}
-
-static string FindRepoRoot()
-{
-    var dir = AppContext.BaseDirectory;
-    while (dir is not null && !File.Exists(Path.Combine(dir, "FastAV.Live.sln")))
-    {
-        dir = Path.GetDirectoryName(dir);
-    }
-
-    return dir ?? throw new InvalidOperationException("Run from inside the repository.");
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using FastAV.Live.Benchmarks;
 using FastAV.Live.Media;
 
 const string Usage = """
@@ -115,7 +116,7 @@ try
         ["before_vs_ffmpeg_decode"] = Round(ffmpegNull / plain),
         ["long_stream"] = rss,
     };
-    var root = FindRepoRoot();
+    var root = BenchmarkRepository.RootOrCurrentDirectory();
     var results = Path.Combine(root, "benchmarks", "results");
     Directory.CreateDirectory(results);
     var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
@@ -283,17 +284,6 @@ static long Rss()
 }
 
 static double Round(double v) => Math.Round(v, 2);
-
-static string FindRepoRoot()
-{
-    var dir = new DirectoryInfo(Environment.CurrentDirectory);
-    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FastAV.Live.sln")))
-    {
-        dir = dir.Parent;
-    }
-
-    return dir?.FullName ?? Environment.CurrentDirectory;
-}
 
 int ArgValue(string name, int fallback)
 {

@@ -8,6 +8,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FastAV.Live.Benchmarks;
 using FastAV.Live.Models.Benchmarks;
 using FastAV.Live.Models.Decoder;
 using FastAV.Live.Torch;
@@ -19,7 +20,7 @@ var configs = (StringOption("--configs") ?? (cores >= 2 ? "1x2,1x1,2x1,2x2" : "1
 var prefill = IntOption("--prefill", 128);
 var decode = IntOption("--decode", 32);
 var rounds = IntOption("--rounds", 2);
-var output = StringOption("--out") ?? Path.Combine(RepoRoot(), "benchmarks", "results");
+var output = StringOption("--out") ?? Path.Combine(BenchmarkRepository.RootOrCurrentDirectory(), "benchmarks", "results");
 
 // Qwen2-style geometry scaled to ~100M parameters: GQA 3:1, q/k/v bias, tied head.
 var config = new DecoderConfig
@@ -198,17 +199,4 @@ static string CpuModel()
         ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
         : null;
     return line?.Split(':', 2)[1].Trim() ?? "unknown";
-}
-
-static string RepoRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "FastAV.Live.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    return Directory.GetCurrentDirectory();
 }

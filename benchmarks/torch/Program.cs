@@ -7,6 +7,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using FastAV.Live.Benchmarks;
 using FastAV.Live.Torch;
 using FastAV.Live.Torch.Benchmarks;
 
@@ -35,7 +36,7 @@ var configs = (StringOption("--configs") ?? (cores >= 2 ? "1x1,1x2,2x1,2x2" : "1
     .Split(',').Select(ThreadConfig.Parse).ToList();
 var iterations = IntOption("--iterations", 100_000);
 var rounds = IntOption("--rounds", 2);
-var output = StringOption("--out") ?? Path.Combine(RepoRoot(), "benchmarks", "results");
+var output = StringOption("--out") ?? Path.Combine(BenchmarkRepository.RootOrCurrentDirectory(), "benchmarks", "results");
 var defaults = new ThreadConfig(1, cores); // the server's defaults: Inference:TorchThreads 1, Inference:BlasThreads one per core
 
 if (args.Contains("--matmul-only"))
@@ -154,19 +155,6 @@ string? StringOption(string name)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-}
-
-static string RepoRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "FastAV.Live.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    return Directory.GetCurrentDirectory();
 }
 
 static string CpuModel()
