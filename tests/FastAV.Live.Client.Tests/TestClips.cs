@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using FastAV.Live.Tests.Shared;
 
 namespace FastAV.Live.Client.Tests;
 
@@ -7,22 +7,17 @@ public static class TestClips
 {
     public const int VideoFrames = 20;
 
-    private static readonly Lazy<string> Mp4 = new(() => Make(
+    private static readonly FfmpegClips Clips = new("fastav-client-tests");
+
+    private static readonly Lazy<string> Mp4 = new(() => Clips.Make(
         "clip.mp4",
         "-f lavfi -i testsrc2=size=160x120:rate=10 -f lavfi -i sine=frequency=440:sample_rate=16000 -t 2 "
         + "-c:v libx264 -bf 0 -g 10 -pix_fmt yuv420p -c:a aac -ac 1 -ar 16000"));
 
-    private static readonly Lazy<string> Ts = new(() => Make(
+    private static readonly Lazy<string> Ts = new(() => Clips.Make(
         "clip.ts",
         "-f lavfi -i testsrc2=size=160x120:rate=10 -f lavfi -i sine=frequency=440:sample_rate=16000 -t 2 "
         + "-c:v libx264 -bf 0 -g 10 -pix_fmt yuv420p -c:a aac -ac 1 -ar 16000 -f mpegts"));
-
-    private static readonly Lazy<string> Directory = new(() =>
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "fastav-client-tests-" + Environment.ProcessId);
-        System.IO.Directory.CreateDirectory(dir);
-        return dir;
-    });
 
     /// <summary>The H.264 + AAC clip.</summary>
     public static string Clip => Mp4.Value;
@@ -30,19 +25,5 @@ public static class TestClips
     /// <summary>The same content as MPEG-TS (its clock starts at 1.4 s), as a capture pipeline would send it.</summary>
     public static string TransportStream => Ts.Value;
 
-    public static string TempPath(string name) => Path.Combine(Directory.Value, name);
-
-    private static string Make(string name, string arguments)
-    {
-        var path = TempPath(name);
-        var start = new ProcessStartInfo("ffmpeg", $"-hide_banner -loglevel error -nostdin -y {arguments} \"{path}\"")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? path : throw new InvalidOperationException($"ffmpeg failed ({process.ExitCode}): {stderr}");
-    }
+    public static string TempPath(string name) => Clips.PathOf(name);
 }

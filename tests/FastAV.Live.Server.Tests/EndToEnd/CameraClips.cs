@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using FastAV.Live.Media;
+using FastAV.Live.Tests.Shared;
 
 namespace FastAV.Live.Server.Tests.EndToEnd;
 
@@ -9,12 +9,7 @@ namespace FastAV.Live.Server.Tests.EndToEnd;
 /// </summary>
 internal static class CameraClips
 {
-    private static readonly Lazy<string> Directory = new(() =>
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "fastav-camera-clips-" + Environment.ProcessId);
-        System.IO.Directory.CreateDirectory(dir);
-        return dir;
-    });
+    private static readonly FfmpegClips Clips = new("fastav-camera-clips");
 
     private static readonly Dictionary<string, Lazy<string>> Made = [];
 
@@ -27,7 +22,7 @@ internal static class CameraClips
         {
             if (!Made.TryGetValue(name, out made!))
             {
-                made = new Lazy<string>(() => Run(name,
+                made = new Lazy<string>(() => Clips.Make(name,
                     $"-f lavfi -i testsrc2=size={width}x{height}:rate={fps} -f lavfi -i sine=frequency={toneHz}:sample_rate=16000 -t {seconds} "
                     + $"-c:v libx264 -preset ultrafast -bf 0 -g {fps} -pix_fmt yuv420p -c:a pcm_s16le -ac 1 -ar 16000"));
                 Made.Add(name, made);
@@ -46,7 +41,7 @@ internal static class CameraClips
         {
             if (!Made.TryGetValue(name, out made!))
             {
-                made = new Lazy<string>(() => Run(name,
+                made = new Lazy<string>(() => Clips.Make(name,
                     $"-f lavfi -i testsrc2=size={width}x{height}:rate={fps} -f lavfi -i sine=frequency=660:sample_rate=44100 -t {seconds} "
                     + "-c:v libx264 -preset veryfast -pix_fmt yuv420p -c:a aac -ac 2 -ar 44100"));
                 Made.Add(name, made);
@@ -63,19 +58,5 @@ internal static class CameraClips
         var packets = new List<MediaPacket>();
         while (source.ReadPacket() is { } packet) packets.Add(packet);
         return (source.Info, packets);
-    }
-
-    private static string Run(string name, string arguments)
-    {
-        var path = Path.Combine(Directory.Value, name);
-        var start = new ProcessStartInfo("ffmpeg", $"-hide_banner -loglevel error -nostdin -y {arguments} \"{path}\"")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? path : throw new InvalidOperationException($"ffmpeg failed ({process.ExitCode}): {stderr}");
     }
 }
