@@ -102,14 +102,14 @@ public sealed partial class AvModel
             }
 
             // Checked last, so a model whose towers do not fit is named for that first.
-            foreach (var (key, rule) in new[] { ("calibration", manifest.Calibration is { } c ? (c.GlobalLayer, c.KeepFirstMediaTokens) : default((int, int)?)), ("keep_rule", manifest.KeepRule is { } k ? (k.GlobalLayer, k.KeepFirstMediaTokens) : null) })
+            foreach (var (key, rule) in new (string, KeepFirstRule?)[] { ("calibration", manifest.Calibration), ("keep_rule", manifest.KeepRule) })
             {
-                if (rule is not { } stated)
+                if (rule is null)
                 {
                     continue;
                 }
 
-                var (layer, kept) = stated;
+                var (layer, kept) = rule.Rule;
                 if (layer >= decoderConfig.LayerCount)
                 {
                     throw new InvalidDataException($"{root}: fastav.json {key}.global_layer {layer} must be within 1..{decoderConfig.LayerCount - 1} (the decoder has {decoderConfig.LayerCount} layers)");

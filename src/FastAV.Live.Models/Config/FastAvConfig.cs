@@ -85,7 +85,7 @@ public sealed record FastAvConfig
 
     /// <summary>The rule a FastAV stream that sets nothing keeps: the calibrated one, else the stated one, else none.</summary>
     public (int GlobalLayer, int KeepFirstMediaTokens)? DefaultKeepRule =>
-        Calibration is { } c ? (c.GlobalLayer, c.KeepFirstMediaTokens) : KeepRule is { } k ? (k.GlobalLayer, k.KeepFirstMediaTokens) : null;
+        ((KeepFirstRule?)Calibration ?? KeepRule)?.Rule;
 
     /// <summary>Windows of context the model was trained on; a live stream's default KV budget holds this many. Null = unknown.</summary>
     public int? TrainedWindows { get; init; }

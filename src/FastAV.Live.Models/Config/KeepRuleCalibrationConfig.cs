@@ -7,14 +7,8 @@ namespace FastAV.Live.Models.Config;
 /// influence. <c>{"global_layer": 2, "keep_first_media_tokens": 9, "mass": 0.9}</c>. Bounds against the decoder and the
 /// window layout are checked when the model loads.
 /// </summary>
-public sealed record KeepRuleCalibrationConfig
+public sealed record KeepRuleCalibrationConfig : KeepFirstRule
 {
-    /// <summary>Layer K of the global cut (1..layers−1).</summary>
-    public required int GlobalLayer { get; init; }
-
-    /// <summary>Media tokens kept per window, in window order (1..media tokens per window).</summary>
-    public required int KeepFirstMediaTokens { get; init; }
-
     /// <summary>The rollout mass share the calibration asked for, in (0, 1].</summary>
     public required double Mass { get; init; }
 

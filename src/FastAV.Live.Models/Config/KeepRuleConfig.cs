@@ -7,14 +7,8 @@ namespace FastAV.Live.Models.Config;
 /// <c>{"global_layer": 14, "keep_first_media_tokens": 77, "basis": "the paper's shape: ~50 % at K = L/2"}</c>.
 /// A "calibration" (measured by <c>fastav calibrate</c>) takes precedence. Bounds are checked when the model loads.
 /// </summary>
-public sealed record KeepRuleConfig
+public sealed record KeepRuleConfig : KeepFirstRule
 {
-    /// <summary>Layer K of the global cut (1..layers−1).</summary>
-    public required int GlobalLayer { get; init; }
-
-    /// <summary>Media tokens kept per window, in window order (1..media tokens per window).</summary>
-    public required int KeepFirstMediaTokens { get; init; }
-
     /// <summary>Where the rule comes from, in words (shown with the model; required, so a stated rule is never mistaken for a measured one).</summary>
     public required string Basis { get; init; }
 
